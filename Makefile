@@ -1,0 +1,33 @@
+# Two entry points for a fresh machine (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup demo test lint bench clean
+
+$(BIN)/sentinelle: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(BIN)/sentinelle
+
+demo: setup
+	@$(BIN)/sentinelle check --text "AMELI : votre carte vitale arrive à expiration, veuillez la mettre à jour via ce lien sante-infos.net/index.php" --kind sms --sender "+33612345678" || true
+	@echo
+	@$(BIN)/sentinelle check --text "Bonjour, ici votre CPAM. Merci de nous rappeler au 08 99 23 45 67 concernant votre dossier." --kind voicemail || true
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+bench: setup
+	$(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

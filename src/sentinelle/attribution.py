@@ -1,0 +1,56 @@
+"""Which organisation does a message claim to speak for?
+
+A message claims an organisation when it names it (``AMELI :``, ``votre CPAM``), when its sender's name
+does, or when its links carry the brand (``ameli-vital.fr``). Words of the organisation's field alone
+(``carte Vitale`` in a doctor's reminder) do not make a claim. With several candidates, the most named wins.
+The claim matters because an organisation's own rules (its domains, its numbers, what it never asks) are
+only checked against messages that speak in its name.
+"""
+
+from __future__ import annotations
+
+from .brand import brand_in_host
+from .detectors.base import Claim, Context
+from .model import PhoneRole
+from .textnorm import fold
+
+
+def attribute(ctx: Context) -> Claim | None:
+    """The claimed organisation, or None."""
+    knowledge = ctx.knowledge
+    if ctx.forced_profile:
+        return Claim(knowledge.profile(ctx.forced_profile), (), "user")
+    found: dict[str, tuple[list[str], str]] = {}
+
+    def add(profile_id: str, observed: str, via: str) -> None:
+        entry = found.setdefault(profile_id, ([], via))
+        if observed not in entry[0]:
+            entry[0].append(observed)
+
+    sender = ctx.msg.sender
+    if sender is not None:
+        label = " ".join(x for x in (sender.display_name, sender.sender_id) if x)
+        if label:
+            for hit in knowledge.matcher.find(fold(label)):
+                if hit.tag[0] == "claim":
+                    add(hit.tag[1], label[hit.start:hit.end], "sender")
+    for phone in ctx.msg.phones:
+        if phone.role in (PhoneRole.CALLER_ID, PhoneRole.SENDER):
+            for profile in knowledge.profiles:
+                known = profile.outbound_numbers | {s.value for s in profile.sms_sender_ids}
+                if phone.normalized in known:
+                    add(profile.id, phone.raw, "caller_id" if phone.role is PhoneRole.CALLER_ID else "sender")
+    for hit in ctx.hits_tagged("claim"):
+        add(hit.tag[1], ctx.original(hit), "text")
+    for link in ctx.msg.links[:50]:
+        for profile in knowledge.profiles:
+            if link.registrable_domain and profile.is_official_domain(link.registrable_domain):
+                continue
+            brand = brand_in_host(link.unicode_host or link.host, profile, knowledge.keywords.domain_words)
+            if brand:
+                add(profile.id, link.unicode_host or link.host, "link")
+    if not found:
+        return None
+    best = max(found.items(), key=lambda item: len(item[1][0]))
+    profile_id, (observed, via) = best
+    return Claim(knowledge.profile(profile_id), tuple(observed[:5]), via)

@@ -1,0 +1,115 @@
+"""Links: where they really go, compared with where the claimed organisation lives.
+
+* LINK_NOT_OFFICIAL: a message in an organisation's name links to a registrable domain it does not own.
+  Domains under ``gouv.fr`` belong to the State and are not counted (a genuine mail may cite
+  service-public.fr).
+* LINK_BRAND_IN_DOMAIN: a brand word of any profile inside a domain that profile does not own
+  (``ameli-remboursement.com``, ``ameli.fr.secure-login.xyz``): a first lookalike check.
+* Technique flags: shorteners, raw IP addresses, internationalised (punycode) names, ``user@host`` tricks,
+  ``data:`` URLs, defanged spellings, top-level domains favoured by scammers.
+* LINKS_ALL_OFFICIAL (trust): every link of a message in an organisation's name stays on its domains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
+
+from ..brand import brand_in_host
+from ..extract.urls import is_ip_host, public_suffix_list
+from ..model import Evidence, Kind, Link, Message
+from .base import ALL_KINDS, Context, register
+
+_STATE_SUFFIX = ".gouv.fr"
+_MAX_OBSERVED = 5
+
+
+def _has_userinfo(url: str) -> bool:
+    rest = url.split("://", 1)[-1]
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return "@" in authority
+
+
+def _shown_host(link: Link) -> str:
+    return link.unicode_host or link.host
+
+
+@register
+class LinkDestinations:
+    """Emits the link evidence listed in the module docstring."""
+
+    id: ClassVar[str] = "links.destinations"
+    applies_to: ClassVar[frozenset[Kind]] = ALL_KINDS - {Kind.PHONE}
+    signals: ClassVar[Mapping[str, str]] = {
+        "LINK_NOT_OFFICIAL": "links to a domain the claimed organisation does not own",
+        "LINK_BRAND_IN_DOMAIN": "a brand word inside a domain its organisation does not own",
+        "LINK_SHORTENER": "the link goes through a URL shortener",
+        "LINK_IP_ADDRESS": "the link points to a raw IP address",
+        "LINK_PUNYCODE": "the link's domain is internationalised (punycode)",
+        "LINK_USERINFO": "the link hides its destination behind user@host",
+        "LINK_DATA_URL": "the link embeds content as a data: URL",
+        "LINK_SUSPICIOUS_TLD": "the link's top-level domain is often abused",
+        "LINK_OBFUSCATED": "the link is written in a defanged or mangled form",
+        "LINKS_ALL_OFFICIAL": "every link stays on the claimed organisation's domains",
+    }
+
+    def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
+        if not msg.links:
+            return
+        k = ctx.knowledge
+        claim = ctx.claim
+        flags: dict[str, list[str]] = {}
+        locations: dict[str, str | None] = {}
+
+        def flag(signal: str, value: str, link: Link) -> None:
+            bucket = flags.setdefault(signal, [])
+            if value not in bucket and len(bucket) < _MAX_OBSERVED:
+                bucket.append(value)
+            locations.setdefault(signal, link.location)
+
+        brand_hits: list[tuple[Link, str, str]] = []
+        not_official: list[Link] = []
+        for link in msg.links:
+            if link.url[:5].lower() == "data:":
+                flag("LINK_DATA_URL", link.url[:40], link)
+                continue
+            host = link.host
+            if is_ip_host(host):
+                flag("LINK_IP_ADDRESS", host, link)
+            elif "xn--" in host:
+                flag("LINK_PUNYCODE", f"{link.unicode_host or host} ({host})", link)
+            if _has_userinfo(link.url):
+                flag("LINK_USERINFO", link.url[:80], link)
+            if link.registrable_domain in k.shorteners or host in k.shorteners:
+                flag("LINK_SHORTENER", host, link)
+            suffix = public_suffix_list().publicsuffix(host) or ""
+            if suffix and suffix.rsplit(".", 1)[-1] in k.suspicious_tlds or suffix in k.suspicious_tlds:
+                flag("LINK_SUSPICIOUS_TLD", "." + suffix, link)
+            if link.obfuscated:
+                flag("LINK_OBFUSCATED", link.url[:80], link)
+            for profile in k.profiles:
+                if profile.is_official_domain(link.registrable_domain):
+                    continue
+                brand = brand_in_host(_shown_host(link), profile, k.keywords.domain_words)
+                if brand and len(brand_hits) < _MAX_OBSERVED:
+                    brand_hits.append((link, brand, profile.id))
+            if claim is not None and not claim.profile.is_official_domain(link.registrable_domain):
+                if not ("." + link.registrable_domain).endswith(_STATE_SUFFIX):
+                    not_official.append(link)
+
+        for link, brand, profile_id in brand_hits:
+            profile = k.profile(profile_id)
+            yield Evidence(self.id, "LINK_BRAND_IN_DOMAIN", observed=(_shown_host(link),), location=link.location,
+                           params={"brand": brand, "organisation": profile.name(ctx.lang)})
+        if claim is not None:
+            official = ", ".join(sorted(claim.profile.domains))
+            if not_official:
+                domains = tuple(dict.fromkeys(l.unicode_host or l.registrable_domain for l in not_official))
+                yield Evidence(self.id, "LINK_NOT_OFFICIAL", observed=domains[:_MAX_OBSERVED],
+                               location=not_official[0].location, params={"official": official})
+            elif all(claim.profile.is_official_domain(l.registrable_domain) for l in msg.links):
+                yield Evidence(self.id, "LINKS_ALL_OFFICIAL",
+                               observed=tuple(dict.fromkeys(l.host for l in msg.links))[:_MAX_OBSERVED],
+                               location=msg.links[0].location)
+        for signal, values in flags.items():
+            yield Evidence(self.id, signal, observed=tuple(values), location=locations[signal])

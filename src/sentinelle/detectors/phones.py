@@ -1,0 +1,117 @@
+"""Phone numbers: callbacks to numbers the organisation does not own, surcharged and telemarketing ranges.
+
+The Assurance Maladie's notice: a voicemail asks to call "your CPAM" back on a number other than 3646,
+usually a surcharged one. So:
+
+* CALLBACK_NOT_OFFICIAL: in a message in an organisation's name, a number to call that is not one of its
+  inbound numbers. In calls and voicemails every number given counts as a callback number.
+* NUMBER_SURCHARGED (081x, 082x, 089x, 118xyz), NUMBER_TELEMARKETING (ARCEP ranges), SHORT_NUMBER_UNKNOWN_COST
+  (32xx-39xx not on a public-service allowlist; libphonenumber calls all of them premium, 3646 included),
+  NUMBER_INVALID.
+* MOBILE_AS_INSTITUTION: an 06/07 number as sender, caller or callback of a message in an institution's name.
+* CALLER_ID_OFFICIAL (weak trust: caller IDs are spoofed) and NUMBERS_ALL_OFFICIAL (trust).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
+
+from ..model import Evidence, Kind, Message, PhoneNumber, PhoneRole
+from ..numbering import Category
+from .base import ALL_KINDS, Context, register
+
+_DETAIL = {
+    Category.SURCHARGED: "numéro en 081, 082 ou 089",
+    Category.SHORT_SURCHARGED: "renseignements 118",
+}
+_SPOKEN_KINDS = frozenset({Kind.CALL, Kind.VOICEMAIL, Kind.AUDIO})
+_MAX_OBSERVED = 5
+
+
+def display_number(normalized: str) -> str:
+    """``+33899234567`` -> ``08 99 23 45 67``; short numbers and foreign numbers unchanged."""
+    if normalized.startswith("+33") and len(normalized) == 12:
+        national = "0" + normalized[3:]
+        return " ".join(national[i:i + 2] for i in range(0, 10, 2))
+    return normalized
+
+
+@register
+class PhoneNumbers:
+    """Emits the phone evidence listed in the module docstring."""
+
+    id: ClassVar[str] = "phones.numbers"
+    applies_to: ClassVar[frozenset[Kind]] = ALL_KINDS - {Kind.URL}
+    signals: ClassVar[Mapping[str, str]] = {
+        "CALLBACK_NOT_OFFICIAL": "asks to call a number the claimed organisation does not own",
+        "NUMBER_SURCHARGED": "a surcharged number (081x, 082x, 089x, 118xyz)",
+        "SHORT_NUMBER_UNKNOWN_COST": "a 3xxx short number that is not a known public-service number",
+        "NUMBER_TELEMARKETING": "a number from the ranges reserved for telemarketing",
+        "NUMBER_INVALID": "a number to call that is not valid in the numbering plan",
+        "MOBILE_AS_INSTITUTION": "a mobile number used in an institution's name",
+        "CALLER_ID_OFFICIAL": "the caller ID shown is an official number (spoofable: weak trust)",
+        "NUMBERS_ALL_OFFICIAL": "every number given is an official one",
+    }
+
+    def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
+        if not msg.phones:
+            return
+        k = ctx.knowledge
+        claim = ctx.claim
+        profile = claim.profile if claim else None
+        all_official = {p.number for prof in k.profiles for p in prof.phones}
+        flags: dict[str, list[str]] = {}
+        locations: dict[str, str | None] = {}
+        params: dict[str, dict[str, str]] = {}
+
+        def flag(signal: str, phone: PhoneNumber, **extra: str) -> None:
+            bucket = flags.setdefault(signal, [])
+            shown = display_number(phone.normalized)
+            if shown not in bucket and len(bucket) < _MAX_OBSERVED:
+                bucket.append(shown)
+            locations.setdefault(signal, phone.location)
+            params.setdefault(signal, dict(extra))
+
+        to_call: list[PhoneNumber] = []
+        for phone in msg.phones:
+            info = k.numbering.classify(phone.normalized)
+            role = phone.role
+            if role is PhoneRole.MENTIONED and msg.kind in _SPOKEN_KINDS:
+                role = PhoneRole.CALLBACK
+            if role is PhoneRole.CALLER_ID:
+                if profile and phone.normalized in profile.outbound_numbers:
+                    flag("CALLER_ID_OFFICIAL", phone)
+                elif profile and info.category is Category.MOBILE:
+                    flag("MOBILE_AS_INSTITUTION", phone)
+                continue
+            if role is PhoneRole.SENDER:
+                if profile and profile.mobile_sender_is_suspicious and info.category is Category.MOBILE:
+                    flag("MOBILE_AS_INSTITUTION", phone)
+                continue
+            if role in (PhoneRole.CALLBACK, PhoneRole.INPUT):
+                to_call.append(phone)
+            if info.category in _DETAIL:
+                flag("NUMBER_SURCHARGED", phone, detail=_DETAIL[info.category])
+            elif info.category is Category.SHORT_UNKNOWN_COST and phone.normalized not in all_official:
+                flag("SHORT_NUMBER_UNKNOWN_COST", phone)
+            elif info.category is Category.TELEMARKETING:
+                flag("NUMBER_TELEMARKETING", phone)
+            elif info.category is Category.INVALID and role in (PhoneRole.CALLBACK, PhoneRole.INPUT):
+                flag("NUMBER_INVALID", phone)
+            if profile and role is PhoneRole.CALLBACK:
+                if phone.normalized not in profile.inbound_numbers:
+                    inbound = ", ".join(display_number(n) for n in sorted(profile.inbound_numbers, key=len))
+                    flag("CALLBACK_NOT_OFFICIAL", phone, official_numbers=inbound)
+                if info.category is Category.MOBILE:
+                    flag("MOBILE_AS_INSTITUTION", phone)
+
+        for signal, values in flags.items():
+            yield Evidence(self.id, signal, observed=tuple(values), location=locations[signal], params=params[signal])
+        official_pool = (profile.inbound_numbers | profile.outbound_numbers) if profile else all_official
+        if to_call and all(p.normalized in official_pool for p in to_call):
+            owners = [prof for prof in k.profiles if any(p.normalized in {n.number for n in prof.phones} for p in to_call)]
+            extra = {"organisation": owners[0].name(ctx.lang)} if owners and not profile else {}
+            yield Evidence(self.id, "NUMBERS_ALL_OFFICIAL",
+                           observed=tuple(dict.fromkeys(display_number(p.normalized) for p in to_call)),
+                           location=to_call[0].location, params=extra)

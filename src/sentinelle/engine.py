@@ -1,0 +1,220 @@
+"""The engine: input -> Message -> detectors -> evidence -> score -> verdict with advice.
+
+``Engine`` is the API every door uses (Python, CLI, REST, gateway, batch): doors translate I/O only. An
+engine loads and validates its data once, then analyses any number of messages; it holds no per-message
+state, so one engine can serve many threads. A detector that raises is recorded in ``Verdict.failures``
+and the others still run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from . import _version
+from .advice import choose_advice, choose_channels
+from .attribution import attribute
+from .config import Config
+from .errors import DataError, InputError, UnsupportedInput
+from .model import (
+    Anomaly,
+    DetectorFailure,
+    Evidence,
+    Kind,
+    Level,
+    Message,
+    Meta,
+    Verdict,
+)
+from .parsing.decode import decode_bytes
+from .parsing.detect_kind import kind_from_bytes, kind_from_path, kind_from_text
+from .parsing.text import parse_text_message
+from .resources import LANGS, Knowledge, load_knowledge
+from .scoring import score
+
+Source = str | bytes | Path
+_TEXT_KINDS = frozenset({Kind.SMS, Kind.CALL, Kind.VOICEMAIL, Kind.URL, Kind.PHONE})
+_DEFAULT_ORG = {"fr": "l'organisme dont il se réclame", "en": "the organisation it claims to be"}
+
+
+class _Template(dict[str, str]):
+    """Fills a template; an unknown placeholder stays visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _kind(value: Kind | str | None) -> Kind | None:
+    if value is None or isinstance(value, Kind):
+        return value
+    try:
+        return Kind(value.lower())
+    except ValueError:
+        raise InputError(f"type d'entrée inconnu : {value!r} (attendu : {', '.join(k.value for k in Kind)})") from None
+
+
+class Engine:
+    """Analyses messages. Build once (it loads and checks the data), call ``analyze`` many times."""
+
+    def __init__(self, config: Config | None = None, *, detectors: Sequence[object] | None = None,
+                 knowledge: Knowledge | None = None, profile_dirs: Iterable[Path] = ()) -> None:
+        self.config = config or Config()
+        if self.config.lang not in LANGS:
+            raise DataError(f"unsupported language {self.config.lang!r}")
+        self.knowledge = knowledge or load_knowledge(profile_dirs)
+        if detectors is None:
+            from .detectors import registered
+
+            detectors = [cls() for cls in registered().values()]
+        self.detectors = tuple(detectors)
+        self._check_weights()
+        k = self.knowledge
+        self._known_short = frozenset(k.numbering.known_short) | frozenset(
+            p.number for prof in k.profiles for p in prof.phones if not p.number.startswith("+"))
+        self._version = f"{_version.__version__}+data.{k.digest}"
+
+    def _check_weights(self) -> None:
+        weights = self.knowledge.weights.signals
+        for det in self.detectors:
+            missing = [code for code in getattr(det, "signals", {}) if code not in weights]
+            if missing:
+                raise DataError(f"weights.toml has no weight for {missing} of detector {getattr(det, 'id', det)!r}")
+
+    # ------------------------------------------------------------------ parsing
+    def parse(self, source: Source, *, kind: Kind | str | None = None, sender: str | None = None,
+              caller_id: str | None = None) -> Message:
+        """Turn raw input into a ``Message``; ``InputError`` only when nothing at all can be read."""
+        wanted = _kind(kind)
+        limits = self.config.limits
+        anomalies: list[Anomaly] = []
+        if isinstance(source, Path):
+            try:
+                if not source.is_file():
+                    raise InputError(f"fichier introuvable : {source}")
+                with source.open("rb") as fh:
+                    data = fh.read(limits.max_input_bytes + 1)
+            except OSError as exc:
+                raise InputError(f"impossible de lire {source} : {exc.strerror or exc}") from exc
+            found = wanted or kind_from_path(source, data[:4096])
+            self._require_supported(found)
+            text, anomalies = decode_bytes(data, max_bytes=limits.max_input_bytes)
+            wanted = found or kind_from_text(text)
+        elif isinstance(source, bytes | bytearray | memoryview):
+            data = bytes(source)
+            found = wanted or kind_from_bytes(data[:4096])
+            self._require_supported(found)
+            text, anomalies = decode_bytes(data, max_bytes=limits.max_input_bytes)
+            wanted = found or kind_from_text(text)
+        elif isinstance(source, str):
+            text = source
+            wanted = wanted or kind_from_text(text)
+        else:
+            raise InputError(f"entrée non prise en charge : {type(source).__name__} (texte, octets ou fichier)")
+        self._require_supported(wanted)
+        return parse_text_message(text, wanted, limits=limits, callback_cues=self.knowledge.keywords.callback_cues,
+                                  known_short=self._known_short, sender=sender, caller_id=caller_id,
+                                  anomalies=anomalies)
+
+    @staticmethod
+    def _require_supported(kind: Kind | None) -> None:
+        if kind is not None and kind not in _TEXT_KINDS:
+            raise UnsupportedInput(
+                f"les entrées de type « {kind.value} » ne sont pas encore prises en charge par cette version ; "
+                "collez le texte du message (--text) pour l'analyser"
+            )
+
+    # ------------------------------------------------------------------ analysis
+    def analyze(self, source: Source, *, kind: Kind | str | None = None, sender: str | None = None,
+                caller_id: str | None = None, profile: str | None = None, lang: str | None = None) -> Verdict:
+        """Parse then analyse one input. See ``sentinelle.analyze`` for the parameters."""
+        started = time.perf_counter()
+        msg = self.parse(source, kind=kind, sender=sender, caller_id=caller_id)
+        return self.analyze_message(msg, profile=profile, lang=lang, started=started)
+
+    def analyze_many(self, sources: Iterable[Source], **options: str | None) -> Iterator[Verdict]:
+        """Analyse inputs one after the other with the same options (lazy)."""
+        for source in sources:
+            yield self.analyze(source, **options)  # type: ignore[arg-type]
+
+    def analyze_message(self, msg: Message, *, profile: str | None = None, lang: str | None = None,
+                        started: float | None = None) -> Verdict:
+        """Run every applicable detector on a parsed message and build the verdict."""
+        from .detectors.base import Context
+
+        started = time.perf_counter() if started is None else started
+        lang = lang or self.config.lang
+        if lang not in LANGS:
+            raise InputError(f"langue non prise en charge : {lang!r} (fr ou en)")
+        if profile is not None and profile not in {p.id for p in self.knowledge.profiles}:
+            raise InputError(f"profil inconnu : {profile!r}")
+        ctx = Context(msg, self.knowledge, lang=lang, forced_profile=profile, attribute=attribute)
+        evidence: list[Evidence] = []
+        failures: list[DetectorFailure] = []
+        ran: list[str] = []
+        weights = self.knowledge.weights
+        for det in self.detectors:
+            det_id: str = getattr(det, "id", type(det).__name__)
+            if msg.kind not in getattr(det, "applies_to", frozenset(Kind)):
+                continue
+            ran.append(det_id)
+            declared: Mapping[str, str] = getattr(det, "signals", {})
+            try:
+                produced = list(det.detect(msg, ctx))  # type: ignore[attr-defined]
+            except Exception as exc:  # noqa: BLE001 - isolate any detector bug, report it in the verdict
+                failures.append(DetectorFailure(det_id, type(exc).__name__, str(exc)[:300]))
+                continue
+            for ev in produced:
+                if ev.signal not in declared:
+                    failures.append(DetectorFailure(det_id, "UndeclaredSignal", ev.signal))
+                    continue
+                evidence.append(weights.weigh(ev))
+        present = frozenset(e.signal for e in evidence)
+        composites = [
+            Evidence("composite", c.code, weight=c.weight, group=c.group)
+            for c in weights.composites
+            if c.matches(present)
+        ]
+        result = score(evidence, weights, composites)
+        claim = ctx.claim
+        level = result.level
+        if level is Level.NO_SIGN and self._too_little(msg) and not result.evidence:
+            level = Level.UNKNOWN
+        org_name = claim.profile.name(lang) if claim else _DEFAULT_ORG[lang]
+        rendered = tuple(self._render(e, org_name, lang) for e in result.evidence)
+        signals = frozenset(e.signal for e in rendered)
+        return Verdict(
+            level=level,
+            score=result.score,
+            kind=msg.kind,
+            organisation=claim.profile.id if claim else None,
+            evidence=rendered,
+            advice=choose_advice(self.knowledge, level, msg.kind, signals, claim.profile if claim else None, lang),
+            report_to=choose_channels(self.knowledge, level, msg.kind, signals, claim.profile if claim else None, lang),
+            anomalies=tuple(self._render_anomaly(a, lang) for a in msg.anomalies),
+            failures=tuple(failures),
+            meta=Meta(version=self._version, data_digest=self.knowledge.digest, lang=lang, detectors_run=tuple(ran),
+                      duration_ms=(time.perf_counter() - started) * 1000),
+            points=round(result.points, 3),
+        )
+
+    def _too_little(self, msg: Message) -> bool:
+        if msg.links or msg.phones:
+            return False
+        if any(a.code == "BINARY_CONTENT" for a in msg.anomalies):
+            return True
+        return len(msg.text.strip()) < self.config.limits.min_text_chars
+
+    def _render(self, ev: Evidence, organisation: str, lang: str) -> Evidence:
+        from dataclasses import replace
+
+        template = self.knowledge.texts[lang].signals.get(ev.signal, ev.signal)
+        values = _Template({"organisation": organisation, "observed": ", ".join(ev.observed)})
+        values.update(ev.params)
+        return replace(ev, explanation=template.format_map(values))
+
+    def _render_anomaly(self, anomaly: Anomaly, lang: str) -> Anomaly:
+        from dataclasses import replace
+
+        template = self.knowledge.texts[lang].anomalies.get(anomaly.code, anomaly.code)
+        return replace(anomaly, detail=template.format_map(_Template(anomaly.params)))

@@ -1,0 +1,129 @@
+"""Finding phone numbers in text: French long numbers in every spacing, +33/0033 forms, short numbers.
+
+libphonenumber's matcher misses short numbers (3646, 3230, 118 712) and is slow on long texts, so the scan
+uses linear-time RE2 patterns, then normalises each candidate: E.164 for long numbers, digits for short
+ones. A four-digit number starting with 3 is only taken as a phone number when the words before it speak
+of calling ("appelez le 3646") or when it is a known public-service number: "3000 euros" is not a number to
+call. The words before a number also decide its role: a number to call back is not a number mentioned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+import phonenumbers
+import re2
+
+from ..model import PhoneNumber, PhoneRole
+from ..textnorm import fold
+
+# Ten digits starting with 0, each digit optionally preceded by one separator: "06 12 34 56 78",
+# "0899.23.45.67", "0 800 123 456". Or +33 / 0033 with an optional "(0)".
+_LONG = r"(?:(?:\+|\b00)\s?33\s?(?:\(0\)\s?)?[1-9](?:[\s.\-]?\d){8}|\b0[1-9](?:[\s.\-]?\d){8})\b"
+_INTL = r"(?:\+|\b00)\s?(?:[1-24-9]\d{0,2}|3[0-24-9]\d?)(?:[\s.\-]?\d){6,12}\b"
+_SHORT = r"\b(?:3\s?\d\s?\d\s?\d|118\s?\d\s?\d\s?\d)\b"
+_PHONE_WORDS = ("numero", "tel", "tel.", "telephone", "au", "le", "appel", "ligne", "contact", "standard")
+
+
+@cache
+def _patterns() -> tuple[re2._Regexp, re2._Regexp, re2._Regexp]:
+    return re2.compile(_LONG), re2.compile(_INTL), re2.compile(_SHORT)
+
+
+def normalise_number(raw: str) -> str | None:
+    """E.164 for long numbers, digits for short ones; ``None`` if it cannot be a phone number."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    plus = raw.lstrip().startswith("+")
+    if "(0)" in raw.replace(" ", ""):
+        digits = digits.replace("330", "33", 1)
+    if digits.startswith("00"):
+        digits, plus = digits[2:], True
+    if plus:
+        if digits.startswith("33"):
+            national = digits[2:]
+            if national.startswith("0"):
+                national = national[1:]
+            return "+33" + national if len(national) == 9 else None
+        try:
+            parsed = phonenumbers.parse("+" + digits, None)
+        except phonenumbers.NumberParseException:
+            return None
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if len(digits) == 10 and digits.startswith("0"):
+        return "+33" + digits[1:]
+    if 2 <= len(digits) <= 6:
+        return digits
+    return None
+
+
+def _role(before_folded: str, cues: Iterable[str]) -> PhoneRole:
+    # Only the current sentence counts: "Rappelez-nous. Notre adresse: ..." must not make a later number a
+    # callback number.
+    cut = max(before_folded.rfind(". "), before_folded.rfind("\n"), before_folded.rfind("! "), before_folded.rfind("? "))
+    sentence = before_folded[cut + 1:] if cut >= 0 else before_folded
+    words = sentence.replace("-", " ").replace("'", " ").split()
+    for cue in cues:
+        first = cue.split()[0]
+        if any(w.startswith(first) for w in words):
+            return PhoneRole.CALLBACK
+    return PhoneRole.MENTIONED
+
+
+def find_phones(text: str, *, cues: Iterable[str], known_short: frozenset[str], limit: int,
+                location_prefix: str = "body") -> tuple[list[PhoneNumber], int]:
+    """Numbers in ``text`` (at most ``limit``, in order) and how many were seen in all."""
+    long_re, intl_re, short_re = _patterns()
+    spans: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(a < y and x < b for x, y in taken)
+
+    for pattern in (long_re, intl_re, short_re):
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if overlaps(start, end):
+                continue
+            raw = m.group(0)
+            if pattern is short_re:
+                if not _is_short_number_context(text, start, end, raw, known_short):
+                    continue
+            spans.append((start, end, raw))
+            taken.append((start, end))
+    spans.sort()
+    cue_list = tuple(cues)
+    phones: list[PhoneNumber] = []
+    seen = 0
+    line_no, line_pos = 1, 0
+    for start, end, raw in spans:
+        normalized = normalise_number(raw)
+        if normalized is None:
+            continue
+        seen += 1
+        if len(phones) >= limit:
+            continue
+        before = fold(text[max(0, start - 80):start])
+        line_no += text.count("\n", line_pos, start)  # spans are sorted: count each stretch once
+        line_pos = start
+        location = f"{location_prefix}:l.{line_no}"
+        phones.append(
+            PhoneNumber(raw=raw.strip(), normalized=normalized, is_short=not normalized.startswith("+"),
+                        role=_role(before, cue_list), context=before[-60:].strip(), location=location)
+        )
+    return phones, seen
+
+
+def _is_short_number_context(text: str, start: int, end: int, raw: str, known_short: frozenset[str]) -> bool:
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    after = text[end:end + 8].lstrip().lower()
+    if after[:1] in ("€", "%", ",", "$") or after.startswith(("eur", "ans", "km", "h ", "jours", "mois")):
+        return False
+    before_char = text[start - 1:start]
+    if before_char and (before_char in "€$,." or before_char.isdigit()):
+        return False
+    if digits in known_short:
+        return True
+    before = fold(text[max(0, start - 30):start]).replace("'", " ").split()
+    return any(w.rstrip(":") in _PHONE_WORDS or w.startswith(("appel", "rappel", "compos", "contact", "joindre"))
+               for w in before[-4:])

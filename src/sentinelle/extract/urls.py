@@ -1,0 +1,171 @@
+"""Finding links in plain text, including bare domains and the obfuscations scammers use.
+
+SMS scams rarely write ``https://``: "mettez à jour via sante-infos.net/index.php" or "ameli-vital.fr" are
+links to a reader and to a phone, which turns them into links. So the finder accepts:
+
+* URLs with a scheme (``http``, ``https``, also defanged ``hxxp``/``hxxps``) or starting with ``www.``;
+* bare domains whose ending is a real public suffix (``cpam-dossier.fr``), never ``M.Dupont`` or ``1.99``;
+* defanged dots: ``example[.]com``, ``example(.)com``, ``example[dot]com``.
+
+The scan splits on white space (linear, no regular expression backtracking) and every link goes through
+``make_link``, which normalises the host (IDNA, lower case, trailing dot) and finds its registrable domain
+with the bundled public suffix list, offline.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+import idna
+from publicsuffixlist import PublicSuffixList
+
+from ..model import Link, LinkSource
+
+_STRIP = "()[]{}<>«»\"'`,;:!?.…*|"
+_DEFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"), ("[://]", "://"))
+_SCHEMES = ("http://", "https://", "hxxp://", "hxxps://", "ftp://", "data:")
+
+
+@cache
+def public_suffix_list() -> PublicSuffixList:
+    """The public suffix list bundled with ``publicsuffixlist`` (no download), strict about unknown TLDs."""
+    return PublicSuffixList(accept_unknown=False)
+
+
+@dataclass(frozen=True, slots=True)
+class UrlParts:
+    host: str
+    unicode_host: str | None
+    registrable_domain: str
+    has_userinfo: bool
+
+
+def normalise_host(host: str) -> tuple[str, str | None]:
+    """Lower-case ASCII host and its Unicode form when it is an internationalised name."""
+    host = host.strip().rstrip(".").lower()
+    if not host.isascii():
+        unicode_host = host
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            host = host.encode("punycode").decode("ascii")  # keep something comparable, flagged as punycode
+            return "xn--" + host, unicode_host
+        return host, unicode_host
+    if "xn--" in host:
+        try:
+            return host, idna.decode(host)
+        except idna.IDNAError:
+            return host, None
+    return host, None
+
+
+def is_ip_host(host: str) -> bool:
+    """IPv4/IPv6 literals, and the integer or hex forms browsers accept (``http://3232235777/``)."""
+    h = host.strip("[]")
+    try:
+        ipaddress.ip_address(h)
+        return True
+    except ValueError:
+        pass
+    if h.isdigit() and len(h) <= 10:
+        return True
+    return h.startswith("0x") and all(c in "0123456789abcdefx." for c in h)
+
+
+def split_url(url: str) -> UrlParts | None:
+    """Host, registrable domain and user-info flag of a URL, or ``None`` if it has no usable host."""
+    try:
+        parts = urlsplit(url if "://" in url[:12] else "http://" + url)
+        netloc = parts.netloc
+        hostname = parts.hostname
+    except ValueError:
+        return None
+    if not hostname:
+        return None
+    host, unicode_host = normalise_host(hostname)
+    if not host:
+        return None
+    if is_ip_host(host):
+        registrable = host
+    else:
+        registrable = public_suffix_list().privatesuffix(host) or host
+    return UrlParts(host, unicode_host, registrable, "@" in netloc)
+
+
+def make_link(url: str, source: LinkSource, *, displayed_text: str | None = None, obfuscated: bool = False,
+              scheme_present: bool = True, location: str | None = None) -> Link | None:
+    """Build a ``Link`` from a URL string, or ``None`` if no host can be read from it."""
+    if url[:5].lower() == "data:":
+        return Link(url=url[:200], host="", registrable_domain="", source=source, displayed_text=displayed_text,
+                    location=location)
+    parts = split_url(url)
+    if parts is None:
+        return None
+    return Link(url=url, host=parts.host, registrable_domain=parts.registrable_domain, source=source,
+                displayed_text=displayed_text, unicode_host=parts.unicode_host, obfuscated=obfuscated,
+                scheme_present=scheme_present, location=location)
+
+
+def _defang(token: str) -> tuple[str, bool]:
+    original = token
+    lower = token.lower()
+    if lower.startswith("hxxp"):
+        token = "http" + token[4:]
+    for bad, good in _DEFANG:
+        if bad in token.lower():
+            idx = token.lower().find(bad)
+            while idx != -1:
+                token = token[:idx] + good + token[idx + len(bad):]
+                idx = token.lower().find(bad, idx + len(good))
+    return token, token != original
+
+
+def _looks_like_bare_domain(token: str) -> bool:
+    host = token.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in host or "." not in host or host.startswith(".") or ".." in host:
+        return False
+    if ":" in host:  # host:port is fine, anything else is not a domain
+        host, _, port = host.partition(":")
+        if not port.isdigit():
+            return False
+    tld = host.rsplit(".", 1)[-1]
+    if not tld.isalpha() and not tld.startswith("xn--"):
+        return False
+    psl = public_suffix_list()
+    try:
+        ascii_host = normalise_host(host)[0]
+    except (UnicodeError, ValueError):
+        return False
+    return psl.privatesuffix(ascii_host) is not None
+
+
+def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple[list[Link], int]:
+    """Links written in ``text``, at most ``limit``; also returns how many were seen in all."""
+    links: list[Link] = []
+    seen = 0
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if "." not in line and ":" not in line:
+            continue
+        for raw in line.split():
+            token = raw.strip(_STRIP)
+            if len(token) < 4 or ("." not in token and "[dot]" not in token.lower() and not token.lower().startswith("data:")):
+                continue
+            token, obfuscated = _defang(token)
+            lower = token.lower()
+            scheme_present = lower.startswith(_SCHEMES)
+            if not scheme_present:
+                if "@" in token.split("/", 1)[0]:
+                    continue  # an e-mail address, not a link
+                if not (lower.startswith("www.") or _looks_like_bare_domain(token)):
+                    continue
+            seen += 1
+            if len(links) >= limit:
+                continue
+            link = make_link(token, LinkSource.TEXT, obfuscated=obfuscated,
+                             scheme_present=scheme_present, location=f"{location_prefix}:l.{line_no}")
+            if link is not None:
+                links.append(link)
+    return links, seen

@@ -1,0 +1,136 @@
+"""Text normalisation: undo the tricks that make a scam unreadable to filters but readable to people.
+
+Two steps with different jobs:
+
+* ``clean_text`` produces the text every detector reads: NFKC (full-width letters, ligatures), invisible
+  characters removed (zero-width, soft hyphen, bidi controls) and counted, other control characters turned
+  into spaces. Scammers insert ``\\u200b`` inside "a\\u200bmeli" precisely so that keyword filters miss it.
+* ``fold`` maps a cleaned text to a lower-case ASCII *skeleton* of the same length: accents removed,
+  homoglyphs (Cyrillic "а", Greek "ο"...) mapped to the Latin letter they imitate, typographic quotes and
+  dashes unified. Because the mapping is one character to one character, an offset in the folded text is
+  an offset in the cleaned text, so evidence can quote the original words.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# Invisible characters that change nothing for a reader: zero-width, joiners, word joiner, BOM, soft hyphen,
+# Mongolian vowel separator, combining grapheme joiner, invisible math operators, Hangul fillers.
+_INVISIBLE = frozenset(
+    [0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
+    + list(range(0x200B, 0x2010))  # ZWSP, ZWNJ, ZWJ, LRM, RLM
+    + list(range(0x2060, 0x2065))  # word joiner, invisible operators
+)
+# Bidirectional controls: they reorder what is displayed ("RLO" attacks on file names and links).
+_BIDI = frozenset([0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_KEEP_CONTROLS = frozenset("\n\t")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedText:
+    """The cleaned text and what cleaning had to do (reported as anomalies by the parser)."""
+
+    text: str
+    invisible_removed: int
+    bidi_removed: int
+    controls_replaced: int
+
+
+@cache
+def _clean_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {cp: None for cp in _INVISIBLE | _BIDI}
+    for cp in range(0x20):
+        if chr(cp) not in _KEEP_CONTROLS:
+            table[cp] = " "
+    table[0x7F] = " "
+    for cp in range(0x80, 0xA0):
+        table[cp] = " "
+    table[ord("\r")] = "\n"
+    return table
+
+
+def clean_text(text: str) -> CleanedText:
+    """Return the text detectors read, with counts of what was removed or replaced."""
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        invisible = sum(1 for ch in text if ord(ch) in _INVISIBLE)
+        bidi = sum(1 for ch in text if ord(ch) in _BIDI)
+    else:
+        invisible = bidi = 0
+    controls = sum(1 for ch in text if (ch < " " and ch not in "\n\t") or "\x7f" <= ch < "\xa0")
+    if invisible or bidi or controls:
+        text = text.translate(_clean_table())
+    elif "\r" in text:
+        text = text.replace("\r", "\n")
+    return CleanedText(text, invisible, bidi, controls)
+
+
+_PUNCT_FOLD = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
+    "\u20ac": "\u20ac",
+}
+
+
+def _load_confusables() -> dict[str, str]:
+    """Single characters that imitate an ASCII letter or digit, from Unicode's confusables table.
+
+    The table is the one shipped by ``confusable-homoglyphs`` (generated from Unicode's confusables.txt).
+    Letters are preferred over digits, so Cyrillic "О" folds to "o", not "0".
+    """
+    raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    table: dict[str, list[dict[str, str]]] = json.loads(raw)
+    out: dict[str, str] = {}
+    for char, homoglyphs in table.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        targets = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()]
+        letters = [t for t in targets if t.isalpha()]
+        if letters or targets:
+            out[char] = (letters or targets)[0].lower()
+    return out
+
+
+@cache
+def fold_table() -> dict[int, str]:
+    """The character map used by ``fold`` (built once, on first use, about 15 ms)."""
+    table: dict[int, str] = {cp: chr(cp).lower() for cp in range(ord("A"), ord("Z") + 1)}
+    confusables = _load_confusables()
+    for cp in range(0x80, 0x2500):
+        ch = chr(cp)
+        if ch in _PUNCT_FOLD:
+            table[cp] = _PUNCT_FOLD[ch]
+            continue
+        lower = ch.lower()
+        lower = lower[0] if lower else ch
+        base = unicodedata.normalize("NFD", lower)[0]
+        if base.isascii() and base.isalnum():
+            table[cp] = base
+        elif lower in confusables:
+            table[cp] = confusables[lower]
+        elif ch in confusables:
+            table[cp] = confusables[ch]
+        elif lower != ch:
+            table[cp] = lower
+    for ch, target in _PUNCT_FOLD.items():
+        table[ord(ch)] = target
+    # Ligatures that NFKC already split never reach here; "ß" has no one-letter form: keep it.
+    return table
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII skeleton of ``text``, same length: ``fold("Аméli") == "ameli"`` (Cyrillic А)."""
+    return text.translate(fold_table())
+
+
+def is_word_char(ch: str) -> bool:
+    """True for letters and digits (any script), which a keyword must not be glued to."""
+    return ch.isalnum()
