@@ -40,6 +40,10 @@ def attribute(ctx: Context) -> Claim | None:
                 known = profile.outbound_numbers | {s.value for s in profile.sms_sender_ids}
                 if phone.normalized in known:
                     add(profile.id, phone.raw, "caller_id" if phone.role is PhoneRole.CALLER_ID else "sender")
+        elif phone.role is PhoneRole.INPUT:  # the user asks "whose number is this?"
+            for profile in knowledge.profiles:
+                if phone.normalized in {p.number for p in profile.phones}:
+                    add(profile.id, phone.raw, "number")
     for hit in ctx.hits_tagged("claim"):
         add(hit.tag[1], ctx.original(hit), "text")
     for link in ctx.msg.links[:50]:

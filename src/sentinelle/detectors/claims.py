@@ -27,7 +27,7 @@ class ClaimedOrganisation:
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
         claim = ctx.claim
-        if claim is None or claim.via == "user":
+        if claim is None or claim.via in ("user", "number"):
             return
         yield Evidence(self.id, "CLAIMS_ORGANISATION", observed=claim.observed, location=_LOCATION.get(claim.via),
                        params={"via": claim.via})

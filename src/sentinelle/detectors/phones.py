@@ -101,7 +101,7 @@ class PhoneNumbers:
                 flag("NUMBER_INVALID", phone)
             if profile and role is PhoneRole.CALLBACK:
                 if phone.normalized not in profile.inbound_numbers:
-                    inbound = ", ".join(display_number(n) for n in sorted(profile.inbound_numbers, key=len))
+                    inbound = ", ".join(display_number(p.number) for p in profile.phones if p.inbound)
                     flag("CALLBACK_NOT_OFFICIAL", phone, official_numbers=inbound)
                 if info.category is Category.MOBILE:
                     flag("MOBILE_AS_INSTITUTION", phone)

@@ -1,0 +1,143 @@
+"""Command line: ``sentinelle check`` for one message. A thin door over ``Engine``: I/O only, no logic.
+
+Exit codes (one place, named):
+
+* 0 ``EXIT_NO_SIGN``: no sign of fraud found (or too little to say: ``unknown``)
+* 1 ``EXIT_FLAGGED``: fraud or suspicious
+* 2 ``EXIT_INPUT``: bad usage or unreadable input
+* 3 ``EXIT_INTERNAL``: a bug or broken data file
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ._version import __version__
+from .errors import DataError, InputError
+from .model import Kind, Level, Verdict
+
+EXIT_NO_SIGN = 0
+EXIT_FLAGGED = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+_LEVEL_TITLE = {
+    "fr": {
+        Level.FRAUD: "FRAUDE : ce message est une arnaque",
+        Level.SUSPICIOUS: "SUSPECT : ce message présente des signes d'arnaque",
+        Level.NO_SIGN: "AUCUN SIGNE DE FRAUDE trouvé (ce n'est pas une garantie)",
+        Level.UNKNOWN: "INDÉTERMINÉ : trop peu d'éléments pour se prononcer",
+    },
+    "en": {
+        Level.FRAUD: "FRAUD: this message is a scam",
+        Level.SUSPICIOUS: "SUSPICIOUS: this message shows signs of a scam",
+        Level.NO_SIGN: "NO SIGN OF FRAUD found (this is no guarantee)",
+        Level.UNKNOWN: "UNKNOWN: too little to go on",
+    },
+}
+_HEADINGS = {
+    "fr": {"why": "Pourquoi", "todo": "Que faire maintenant", "report": "Où signaler", "skipped": "Non analysé",
+           "failures": "Erreurs internes", "score": "score", "org": "organisme concerné", "trust": "élément rassurant"},
+    "en": {"why": "Why", "todo": "What to do now", "report": "Where to report", "skipped": "Not analysed",
+           "failures": "Internal errors", "score": "score", "org": "organisation", "trust": "reassuring sign"},
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sentinelle",
+        description="Démasque les arnaques au nom de l'Assurance Maladie (ameli) et d'autres organismes publics.",
+        epilog="Codes de sortie : 0 aucun signe, 1 fraude ou suspect, 2 entrée invalide, 3 erreur interne.",
+    )
+    parser.add_argument("--version", action="version", version=f"sentinelle {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="analyser un message (SMS, appel, message vocal, lien, numéro)")
+    check.add_argument("file", nargs="?", help="fichier à analyser, ou - pour l'entrée standard")
+    check.add_argument("--text", help="le texte du message, directement")
+    check.add_argument("--kind", choices=[k.value for k in Kind], help="type d'entrée (deviné sinon)")
+    check.add_argument("--sender", help="numéro ou nom de l'expéditeur du SMS")
+    check.add_argument("--caller-id", help="numéro affiché lors de l'appel")
+    check.add_argument("--profile", help="forcer l'organisme imité (ex. assurance_maladie)")
+    check.add_argument("--lang", choices=["fr", "en"], default="fr", help="langue du rapport (fr par défaut)")
+    check.add_argument("--json", action="store_true", help="sortie JSON (exactement Verdict.to_dict())")
+    return parser
+
+
+def render_report(verdict: Verdict, lang: str = "fr") -> str:
+    """The readable report: verdict, why, what to do, where to report, what was skipped."""
+    h = _HEADINGS[lang]
+    lines = [_LEVEL_TITLE[lang][verdict.level]]
+    meta = f"({h['score']} {verdict.score:.2f}"
+    if verdict.organisation:
+        meta += f", {h['org']} : {verdict.organisation}" if lang == "fr" else f", {h['org']}: {verdict.organisation}"
+    lines.append(meta + ")")
+    if verdict.evidence:
+        lines += ["", h["why"] + " :" if lang == "fr" else h["why"] + ":"]
+        for ev in verdict.evidence:
+            if ev.weight == 0:
+                continue
+            mark = "-" if ev.weight > 0 else "+"
+            lines.append(f" {mark} {ev.explanation}" + (f" [{h['trust']}]" if ev.weight < 0 else ""))
+    for key, items in (("todo", verdict.advice),):
+        if items:
+            lines += ["", h[key] + (" :" if lang == "fr" else ":")]
+            lines += [f" * {a}" for a in items]
+    if verdict.report_to:
+        lines += ["", h["report"] + (" :" if lang == "fr" else ":")]
+        lines += [f" * {c.name} : {c.url}" + (f" ({c.why})" if c.why else "") for c in verdict.report_to]
+    if verdict.anomalies:
+        lines += ["", h["skipped"] + (" :" if lang == "fr" else ":")]
+        lines += [f" ! {a.detail}" for a in verdict.anomalies]
+    if verdict.failures:
+        lines += ["", h["failures"] + (" :" if lang == "fr" else ":")]
+        lines += [f" ! {f.detector}: {f.error_type}: {f.message}" for f in verdict.failures]
+    return "\n".join(lines)
+
+
+def _read_source(args: argparse.Namespace, stdin: TextIO) -> str | bytes | Path:
+    if args.text is not None and args.file is not None:
+        raise InputError("donnez soit un fichier, soit --text, pas les deux")
+    if args.text is not None:
+        return str(args.text)
+    if args.file is None:
+        raise InputError("rien à analyser : donnez un fichier, - pour l'entrée standard, ou --text")
+    if args.file == "-":
+        buffer = getattr(stdin, "buffer", None)
+        return buffer.read() if buffer is not None else stdin.read()
+    return Path(args.file)
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Entry point of the ``sentinelle`` command; returns the exit code."""
+    out = stdout or sys.stdout
+    err = sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage
+        return EXIT_NO_SIGN if exc.code == 0 else EXIT_INPUT
+    from . import default_engine
+
+    try:
+        source = _read_source(args, stdin or sys.stdin)
+        verdict = default_engine().analyze(source, kind=args.kind, sender=args.sender, caller_id=args.caller_id,
+                                           profile=args.profile, lang=args.lang)
+    except InputError as exc:
+        print(f"sentinelle : {exc}", file=err)
+        return EXIT_INPUT
+    except DataError as exc:
+        print(f"sentinelle : données invalides : {exc}", file=err)
+        return EXIT_INTERNAL
+    if args.json:
+        out.write(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render_report(verdict, args.lang) + "\n")
+    return EXIT_FLAGGED if verdict.level in (Level.FRAUD, Level.SUSPICIOUS) else EXIT_NO_SIGN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
