@@ -90,6 +90,7 @@ class Link:
     obfuscated: bool = False  # written as hxxp://, example[.]com, ... in the original
     scheme_present: bool = True  # False for a bare domain such as "cpam-dossier.fr"
     location: str | None = None
+    wrapped_by: str | None = None  # a redirect wrapper that was decoded (SafeLinks...): ``url`` is the target
 
 
 @dataclass(frozen=True, slots=True)

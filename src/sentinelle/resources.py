@@ -205,7 +205,7 @@ def load_knowledge(extra_profile_dirs: Iterable[Path] = ()) -> Knowledge:
     files: dict[str, tuple[str, bytes]] = {}
     for name in ("keywords.toml", "numbering_fr.toml", "weights.toml", "messages_fr.toml", "messages_en.toml",
                  "advice.toml", "reporting.toml", "lists/url_shorteners.txt", "lists/suspicious_tlds.txt",
-                 "lists/free_subdomain_hosts.txt"):
+                 "lists/free_subdomain_hosts.txt", "redirect_wrappers.toml"):
         files[name] = _data_file(name)
         digest.update(name.encode() + b"\0" + files[name][1])
     profile_dir = Path(str(resources.files("sentinelle").joinpath("data", "profiles")))

@@ -23,6 +23,7 @@ import idna
 from publicsuffixlist import PublicSuffixList
 
 from ..model import Link, LinkSource
+from .redirects import unwrap
 
 _STRIP = "()[]{}<>«»\"'`,;:!?.…*|"
 _DEFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"), ("[://]", "://"))
@@ -101,12 +102,13 @@ def make_link(url: str, source: LinkSource, *, displayed_text: str | None = None
     if url[:5].lower() == "data:":
         return Link(url=url[:200], host="", registrable_domain="", source=source, displayed_text=displayed_text,
                     location=location)
+    url, wrapped_by = unwrap(url)
     parts = split_url(url)
     if parts is None:
         return None
     return Link(url=url, host=parts.host, registrable_domain=parts.registrable_domain, source=source,
                 displayed_text=displayed_text, unicode_host=parts.unicode_host, obfuscated=obfuscated,
-                scheme_present=scheme_present, location=location)
+                scheme_present=scheme_present, location=location, wrapped_by=wrapped_by)
 
 
 def _defang(token: str) -> tuple[str, bool]:

@@ -1,0 +1,78 @@
+"""Unwrapping link wrappers (SafeLinks, Proofpoint, Google...) so that the real target is judged.
+
+A gateway rewrites ``https://www.ameli.fr`` as ``https://eur01.safelinks.protection.outlook.com/?url=...``;
+judging the wrapper would call every protected genuine mail a phishing attempt. The wrappers are data
+(``data/redirect_wrappers.toml``); unwrapping never fetches anything, it only decodes the URL.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from urllib.parse import parse_qs, unquote, urlsplit
+
+_MAX_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    name: str
+    host_suffix: str
+    path_prefix: str
+    decoder: str
+    params: tuple[str, ...]
+
+    def matches(self, host: str, path: str) -> bool:
+        suffix = self.host_suffix
+        return (host == suffix or host.endswith("." + suffix)) and path.startswith(self.path_prefix)
+
+
+@cache
+def wrappers() -> tuple[Wrapper, ...]:
+    raw = resources.files("sentinelle").joinpath("data", "redirect_wrappers.toml").read_text("utf-8")
+    return tuple(
+        Wrapper(w["name"], w["host_suffix"], w.get("path_prefix", ""), w["decoder"], tuple(w.get("params", [])))
+        for w in tomllib.loads(raw)["wrappers"]
+    )
+
+
+def _decode(wrapper: Wrapper, url: str, query: str, path: str) -> str | None:
+    if wrapper.decoder == "query":
+        values = parse_qs(query)
+        for name in wrapper.params:
+            if values.get(name):
+                return values[name][0]
+        return None
+    if wrapper.decoder == "proofpoint_v2":
+        values = parse_qs(query)
+        if not values.get("u"):
+            return None
+        return unquote(values["u"][0].replace("-", "%").replace("_", "/"))
+    if wrapper.decoder == "proofpoint_v3":
+        start = url.find("/v3/__")
+        end = url.find("__;", start + 6)
+        if start == -1 or end == -1:
+            return None
+        return url[start + 6:end]
+    return None
+
+
+def unwrap(url: str) -> tuple[str, str | None]:
+    """The real target of a wrapped link and the wrapper's name (``None`` when the link is not wrapped)."""
+    via: str | None = None
+    for _ in range(_MAX_DEPTH):
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            break
+        wrapper = next((w for w in wrappers() if w.matches(host, parts.path)), None)
+        if wrapper is None:
+            break
+        target = _decode(wrapper, url, parts.query, parts.path)
+        if not target or "://" not in target[:12]:
+            break
+        url, via = target, wrapper.name
+    return url, via
