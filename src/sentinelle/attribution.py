@@ -44,7 +44,11 @@ def attribute(ctx: Context) -> Claim | None:
             for profile in knowledge.profiles:
                 if phone.normalized in {p.number for p in profile.phones}:
                     add(profile.id, phone.raw, "number")
+    # A name inside a request phrase is not a claim: "numéro de sécurité sociale" names no sender.
+    requests = [(h.start, h.end) for h in ctx.hits_tagged("request")]
     for hit in ctx.hits_tagged("claim"):
+        if any(start <= hit.start and hit.end <= end for start, end in requests):
+            continue
         add(hit.tag[1], ctx.original(hit), "text")
     for link in ctx.msg.links[:50]:
         for profile in knowledge.profiles:

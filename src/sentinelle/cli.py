@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--profile", help="forcer l'organisme imité (ex. assurance_maladie)")
     check.add_argument("--lang", choices=["fr", "en"], default="fr", help="langue du rapport (fr par défaut)")
     check.add_argument("--json", action="store_true", help="sortie JSON (exactement Verdict.to_dict())")
+    scan = sub.add_parser("scan", help="analyser en lot des dossiers, fichiers mbox et dossiers Maildir")
+    scan.add_argument("paths", nargs="+", help="fichiers .eml, mbox, dossiers Maildir ou dossiers")
+    scan.add_argument("--jsonl", action="store_true", help="une ligne JSON par message (avec un champ source)")
+    scan.add_argument("--workers", type=int, default=None, help="processus en parallèle (par défaut : tous les cœurs)")
+    scan.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                      help="barre de progression sur stderr (par défaut : si stderr est un terminal)")
     return parser
 
 
@@ -120,6 +126,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage
         return EXIT_NO_SIGN if exc.code == 0 else EXIT_INPUT
+    if args.command == "scan":
+        return _scan(args, out)
     from . import default_engine
 
     try:
@@ -137,6 +145,40 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     else:
         out.write(render_report(verdict, args.lang) + "\n")
     return EXIT_FLAGGED if verdict.level in (Level.FRAUD, Level.SUSPICIOUS) else EXIT_NO_SIGN
+
+
+def _scan(args: argparse.Namespace, out: TextIO) -> int:
+    """``sentinelle scan``: one line per message; a summary on stderr; exit 1 if anything was flagged."""
+    import time
+    from collections import Counter
+
+    from .batch import Progress, default_workers, scan, summarise
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"sentinelle : introuvable : {', '.join(missing)}", file=sys.stderr)
+        return EXIT_INPUT
+    workers = args.workers if args.workers is not None else default_workers()
+    if workers < 1:
+        print("sentinelle : --workers doit être au moins 1", file=sys.stderr)
+        return EXIT_INPUT
+    levels: Counter[str] = Counter()
+    progress = Progress(enabled=args.progress)
+    started = time.perf_counter()
+    for record in scan([Path(p) for p in args.paths], workers=workers):
+        level = "error" if "error" in record else record["level"]
+        levels[level] += 1
+        progress.tick(level)
+        if args.jsonl:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif "error" in record:
+            out.write(f"erreur      -      {record['source']}  {record['error']}\n")
+        else:
+            codes = ",".join(e["code"] for e in record["evidence"][:3])
+            out.write(f"{level:<11} {record['score']:.2f}  {record['source']}  {codes}\n")
+    progress.close()
+    print(summarise(levels, time.perf_counter() - started), file=sys.stderr)
+    return EXIT_FLAGGED if levels["fraud"] or levels["suspicious"] else EXIT_NO_SIGN
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,10 +21,7 @@ from ..model import Evidence, Kind, Message, PhoneNumber, PhoneRole
 from ..numbering import Category
 from .base import ALL_KINDS, Context, register
 
-_DETAIL = {
-    Category.SURCHARGED: "numéro en 081, 082 ou 089",
-    Category.SHORT_SURCHARGED: "renseignements 118",
-}
+_SURCHARGED = frozenset({Category.SURCHARGED, Category.SHORT_SURCHARGED})
 _SPOKEN_KINDS = frozenset({Kind.CALL, Kind.VOICEMAIL, Kind.AUDIO})
 _MAX_OBSERVED = 5
 
@@ -91,8 +88,8 @@ class PhoneNumbers:
                 continue
             if role in (PhoneRole.CALLBACK, PhoneRole.INPUT):
                 to_call.append(phone)
-            if info.category in _DETAIL:
-                flag("NUMBER_SURCHARGED", phone, detail=_DETAIL[info.category])
+            if info.category in _SURCHARGED:
+                flag("NUMBER_SURCHARGED", phone)
             elif info.category is Category.SHORT_UNKNOWN_COST and phone.normalized not in all_official:
                 flag("SHORT_NUMBER_UNKNOWN_COST", phone)
             elif info.category is Category.TELEMARKETING:

@@ -7,6 +7,8 @@ and numbers. What was cut or removed is recorded as an anomaly; nothing here rai
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..config import Limits
 from ..extract.phones import find_phones, normalise_number
 from ..extract.urls import find_links, make_link
@@ -34,6 +36,10 @@ def parse_text_message(text: str, kind: Kind, *, limits: Limits, callback_cues: 
         found.append(Anomaly("TEXT_TRUNCATED", {"limit": str(limits.max_text_chars)}))
         text = text[: limits.max_text_chars]
     cleaned = clean_text(text)
+    if len(cleaned.text) > limits.max_text_chars:  # NFKC can make one character eighteen ("\ufdfa")
+        if not any(a.code == "TEXT_TRUNCATED" for a in found):
+            found.append(Anomaly("TEXT_TRUNCATED", {"limit": str(limits.max_text_chars)}))
+        cleaned = replace(cleaned, text=cleaned.text[: limits.max_text_chars])
     if cleaned.invisible_removed:
         found.append(Anomaly("INVISIBLE_CHARACTERS_REMOVED", {"count": str(cleaned.invisible_removed)}))
     if cleaned.bidi_removed:

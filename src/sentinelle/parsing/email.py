@@ -1,0 +1,896 @@
+"""E-mail (RFC 5322 / MIME) -> ``Message``: lenient, bounded, and faithful to what the reader sees.
+
+The standard library parses the MIME tree; everything around it is written for hostile input:
+
+* **Policy.** The tree is parsed with ``email.policy.compat32`` and the headers we need are decoded here
+  (RFC 2047 encoded words, raw 8-bit bytes as UTF-8 or Windows-1252). ``policy.default`` gives the same
+  strings but parses every header it touches into a syntax tree, which costs about 2.5 times as much per
+  message (see ``benchmarks/bench_email_parse.py``); a gateway at 500 messages/s cannot afford it. Its
+  per-header defects (obsolete syntax and the like) are mostly noise for fraud detection; the structural
+  defects (missing boundaries, broken base64) are recorded by both policies and become anomalies here.
+* **Bounds.** Input bytes, MIME depth, part count, part size, HTML size, header count, links and numbers
+  are capped (``EmailLimits`` and ``config.Limits``); each cut is an anomaly. The tree is walked with an
+  explicit stack: ``Message.walk()`` recurses and would hit the recursion limit on a message nested
+  thousands deep. The stdlib feed parser itself recurses on nesting and re-tests every line against every
+  open boundary (time grows with depth x lines), so nesting is estimated before parsing with a linear
+  scan; a message nested deeper than the limit is read as headers plus raw text (``MIME_TOO_DEEP``).
+* **What the reader sees.** ``text`` prefers the HTML alternative (what mail clients display) rendered
+  to text with selectolax, plus every plain-only part. Links keep their displayed text: the seed's core
+  trick is an anchor that *shows* ``www.ameli.fr`` and *goes* elsewhere. Attachments are typed by their
+  first bytes, never by their (attacker-chosen) name or declared content type.
+
+Nothing here raises on content: what cannot be read becomes an ``Anomaly``.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from email import errors as email_errors
+from email import policy as email_policy
+from email.header import decode_header, make_header
+from email.message import Message as MimeMessage
+from email.parser import BytesParser
+from email.policy import Policy
+from email.utils import getaddresses
+from functools import lru_cache
+from posixpath import basename
+from urllib.parse import unquote, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..config import Limits
+from ..extract.phones import find_phones, normalise_number
+from ..extract.urls import find_links, make_link
+from ..model import Anomaly, Attachment, Kind, Link, LinkSource, Message, PhoneNumber, PhoneRole, Sender
+from ..textnorm import clean_text
+
+__all__ = ["DEFAULT_EMAIL_LIMITS", "EmailLimits", "HtmlView", "detect_file_type", "html_to_text",
+           "parse_email", "split_mailbox"]
+
+
+@dataclass(frozen=True, slots=True)
+class EmailLimits:
+    """Bounds specific to MIME structure. Each one is a place where a hostile message is cut, and says so."""
+
+    max_parts: int = 1000  # MIME parts visited; more is MIME_TOO_MANY_PARTS
+    max_depth: int = 50  # nesting of multipart / message parts; deeper is MIME_TOO_DEEP
+    max_part_bytes: int = 20 * 1024 * 1024  # decoded bytes of one part read as text (hashes use all bytes)
+    max_html_chars: int = 2_000_000  # characters of one HTML part given to the HTML parser
+    max_headers: int = 500  # header fields kept in ``Message.headers``
+    max_defects: int = 100  # MIME_DEFECT anomalies recorded; the rest are counted in MIME_DEFECTS_TRUNCATED
+    max_address_chars: int = 4096  # characters of a From/To/Cc value parsed for addresses
+    max_recipients: int = 1000
+    max_attachment_text_chars: int = 100_000  # text kept from an HTML or text attachment
+
+
+DEFAULT_EMAIL_LIMITS = EmailLimits()
+
+# A message wrapped in the parser's own fallback uses this policy; see the module docstring for why.
+_PARSE_POLICY: Policy = email_policy.compat32
+_BASE64_DEFECTS = (
+    email_errors.InvalidBase64PaddingDefect,
+    email_errors.InvalidBase64CharactersDefect,
+    email_errors.InvalidBase64LengthDefect,
+)
+# Machine blobs wrapped in encoded words (kilobytes each on Microsoft 365 mail): decoding them yields
+# binary noise and was half of the header decoding time on the corpus, so they are kept as received.
+_OPAQUE_HEADERS = ("x-microsoft-antispam", "x-ms-exchange-antispam")
+_KNOWN_CTE = frozenset(["", "7bit", "8bit", "binary", "base64", "quoted-printable",
+                        "x-uuencode", "uuencode", "uue", "x-uue"])
+# Codecs that are not character sets, or whose decoders are slow on long input (punycode is quadratic):
+# a declared charset must never turn into a denial of service.
+_REFUSED_CODECS = frozenset(["idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"])
+_CHARSET_ALIASES = {"iso-8859-8-i": "iso8859_8", "iso-8859-6-i": "iso8859_6", "x-mac-roman": "mac_roman",
+                    "unicode-1-1-utf-7": "utf_7", "x-user-defined": "cp1252", "utf8mb4": "utf_8",
+                    "x-sjis": "shift_jis", "x-euc-jp": "euc_jp"}
+# A boundary declaration (``boundary=``, RFC 2231 ``boundary*0=``) or a closing delimiter line ``--b--``.
+_DECLARATION = re.compile(rb"boundary\*?[0-9]*\*?\s*=|^--[^\r\n]{0,200}?--[ \t]*\r?$",
+                          re.IGNORECASE | re.MULTILINE)
+
+# HTML rendering: block elements start a new line, table cells are separated by a space. The sentinel
+# marks "line break here" through selectolax's text extraction, which otherwise glues blocks together;
+# it is removed from the input first, so only our breaks survive.
+_BREAK = "\x0b"
+_BLOCK_TAGS = ("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "dt",
+               "dd", "blockquote", "pre", "hr", "section", "article", "header", "footer", "center", "address",
+               "form", "fieldset", "nav", "aside", "main", "figure", "figcaption", "caption", "tbody",
+               "thead")
+_BLOCK_SELECTOR = ",".join(_BLOCK_TAGS)
+_DROPPED_TAGS = ["script", "style", "head", "template", "title", "object", "embed", "applet"]
+_URL_JUNK = str.maketrans("", "", "\t\r\n")
+_PHONE_SCHEMES = ("tel:", "callto:", "sms:")
+_SKIPPED_SCHEMES = ("mailto:", "cid:", "mid:", "javascript:", "about:", "#")
+_MAX_DISPLAYED = 500
+_TEXT_SEPARATOR = "\n\n"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Public helpers
+
+
+def detect_file_type(data: bytes) -> str:
+    """The type of a file from its first bytes: the name and declared type are chosen by the sender.
+
+    Returns one of ``pdf zip rar 7z gzip png jpeg gif html svg ole exe elf text unknown``. ``ole`` is the
+    compound file format of Outlook ``.msg`` and old Office documents; ``zip`` includes Office Open XML.
+    """
+    head = data[:2048]
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if b"%PDF-" in head[:1024]:  # readers accept junk before the PDF header
+        return "pdf"
+    sniff = head.lstrip(b" \t\r\n\x00\xef\xbb\xbf").lower()
+    if sniff.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<meta", b"<form",
+                         b"<iframe", b"<div", b"<a ", b"<!--")) or b"<html" in sniff[:1024]:
+        return "html"
+    if sniff.startswith(b"<svg") or (sniff.startswith(b"<?xml") and b"<svg" in sniff):
+        return "svg"
+    if head and not any(b < 9 or 13 < b < 32 for b in head[:512]):
+        return "text"
+    return "unknown"
+
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PK\x07\x08", "zip"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"), (b"GIF89a", "gif"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"MZ", "exe"),
+    (b"\x7fELF", "elf"),
+)
+
+
+@dataclass(slots=True)
+class HtmlView:
+    """What an HTML part shows and where it points (hrefs already resolved against ``<base href>``)."""
+
+    text: str
+    anchors: list[tuple[str, str]] = field(default_factory=list)  # (href, displayed text)
+    forms: list[str] = field(default_factory=list)  # form actions
+    images: list[str] = field(default_factory=list)  # remote image sources
+    refreshes: list[str] = field(default_factory=list)  # <meta http-equiv=refresh> targets
+
+
+def html_to_text(html: str) -> HtmlView:
+    """Render HTML the way a mail client shows it: visible text with line breaks, plus its links.
+
+    Scripts, styles and the head are dropped (a mail client never shows or runs them); block elements and
+    ``<br>`` become line breaks so that line-based locations and sentence cues keep working.
+    """
+    html = html.replace("\x00", "").replace(_BREAK, " ")
+    tree = LexborHTMLParser(html)
+    base = _base_href(tree)
+    refreshes = _meta_refreshes(tree, base)
+    tree.strip_tags(_DROPPED_TAGS)
+    _mark_breaks(tree)
+    view = HtmlView(text="", refreshes=refreshes)
+    for node in tree.css("a[href], area[href]"):
+        href = _resolve(node.attributes.get("href"), base)
+        if href:
+            view.anchors.append((href, _displayed_text(node)))
+    for node in tree.css("form[action]"):
+        action = _resolve(node.attributes.get("action"), base)
+        if action:
+            view.forms.append(action)
+    for node in tree.css("img[src]"):
+        src = _resolve(node.attributes.get("src"), base)
+        if src and src[:8].lower().startswith(("http://", "https://")):
+            view.images.append(src)
+    root = tree.root
+    view.text = _collapse(root.text(separator="") if root is not None else "")
+    return view
+
+
+# --------------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def parse_email(data: bytes, *, limits: Limits, callback_cues: tuple[str, ...], known_short: frozenset[str],
+                email_limits: EmailLimits = DEFAULT_EMAIL_LIMITS) -> Message:
+    """Build the normalised ``Message`` of an e-mail (``kind=Kind.EMAIL``); never raises on content."""
+    return _parse_email(data, limits=limits, callback_cues=callback_cues, known_short=known_short,
+                        email_limits=email_limits, policy=_PARSE_POLICY)
+
+
+def _parse_email(data: bytes, *, limits: Limits, callback_cues: tuple[str, ...], known_short: frozenset[str],
+                 email_limits: EmailLimits, policy: Policy) -> Message:
+    """``parse_email`` with the parsing policy as a parameter, so the benchmark can compare policies."""
+    builder = _Builder(limits, email_limits)
+    if len(data) > limits.max_input_bytes:
+        builder.add("INPUT_TRUNCATED", limit=limits.max_input_bytes)
+        data = data[: limits.max_input_bytes]
+    root = builder.parse_tree(bytes(data), policy)
+    headers = builder.collect_headers(root)
+    builder.walk(root)
+    return builder.finish(headers, callback_cues=callback_cues, known_short=known_short)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The builder: one per message, collects what the walk finds
+
+
+class _Builder:
+    """Accumulates text, links, attachments and anomalies while the MIME tree is walked."""
+
+    def __init__(self, limits: Limits, email_limits: EmailLimits) -> None:
+        self.limits = limits
+        self.elimits = email_limits
+        self.anomalies: list[Anomaly] = []
+        self.texts: list[str] = []
+        self.links = _LinkBag(limits.max_links)
+        self.tel_phones: list[PhoneNumber] = []
+        self.attachments: list[Attachment] = []
+        self.defects_recorded = 0
+        self.defects_dropped = 0
+        self.raw_body_fallback: str | None = None
+
+    def add(self, code: str, location: str | None = None, **params: object) -> None:
+        """Record an anomaly; parameters are stored as strings (the model's contract)."""
+        self.anomalies.append(Anomaly(code, {k: str(v) for k, v in params.items()}, location))
+
+    # -- parsing -----------------------------------------------------------------------------------------
+
+    def parse_tree(self, data: bytes, policy: Policy) -> MimeMessage:
+        """Parse the MIME tree, or only the headers when the structure is too deep to parse safely."""
+        depth = _estimated_depth(data, self.elimits.max_depth)
+        if depth > self.elimits.max_depth:
+            self.add("MIME_TOO_DEEP", limit=self.elimits.max_depth)
+            return self._headers_only(data, policy)
+        try:
+            return BytesParser(policy=policy).parsebytes(data)
+        except RecursionError:
+            # The feed parser recurses once per nested message/rfc822 level; no boundary to count before.
+            self.add("MIME_UNPARSABLE", error="RecursionError")
+            return self._headers_only(data, policy)
+
+    def _headers_only(self, data: bytes, policy: Policy) -> MimeMessage:
+        """Headers parsed, the body kept as raw text: what can be read still is."""
+        msg = BytesParser(policy=policy).parsebytes(data, headersonly=True)
+        payload = msg.get_payload()
+        raw = payload if isinstance(payload, str) else ""
+        self.raw_body_fallback = _fix_surrogates(raw[: self.limits.max_text_chars])
+        return msg
+
+    # -- headers -----------------------------------------------------------------------------------------
+
+    def collect_headers(self, msg: MimeMessage) -> list[tuple[str, str, str]]:
+        """All header fields as (name, decoded value, raw unfolded value), capped at ``max_headers``."""
+        out: list[tuple[str, str, str]] = []
+        items = list(msg.raw_items())
+        if len(items) > self.elimits.max_headers:
+            self.add("HEADERS_TRUNCATED", limit=self.elimits.max_headers)
+            items = items[: self.elimits.max_headers]
+        modern = msg.policy is not email_policy.compat32
+        for name, value in items:
+            name = _fix_surrogates(str(name))
+            raw = _fix_surrogates(_unfold(str(value)))
+            value = self._modern_value(msg, name, raw) if modern else self.decode_words(raw, name)
+            out.append((name, value, raw))
+        return out
+
+    def _modern_value(self, msg: MimeMessage, name: str, raw: str) -> str:
+        """A header decoded by ``policy.default`` (benchmark comparison only; it may raise on odd input)."""
+        try:
+            return _fix_surrogates(str(msg.policy.header_fetch_parse(name, raw)))
+        except Exception as exc:  # the modern header parser has raised on hostile input before
+            self.add("BAD_HEADER_ENCODING", location=f"header:{name[:64]}", error=type(exc).__name__)
+            return raw
+
+    def decode_words(self, value: str, name: str) -> str:
+        """Decode RFC 2047 encoded words (``=?utf-8?b?...?=``); keep the raw text when they are broken."""
+        if "=?" not in value or name.lower().startswith(_OPAQUE_HEADERS):
+            return value
+        try:
+            decoded = str(make_header(decode_header(value)))
+        except (email_errors.HeaderParseError, LookupError, UnicodeError, ValueError, binascii.Error) as exc:
+            self.add("BAD_HEADER_ENCODING", location=f"header:{name[:64]}", error=type(exc).__name__)
+            return value
+        return _fix_surrogates(decoded)
+
+    # -- the tree walk -----------------------------------------------------------------------------------
+
+    def walk(self, root: MimeMessage) -> None:
+        """Visit every part with an explicit stack (depth-first, in message order)."""
+        if self.raw_body_fallback is not None:
+            self._raw_body(self.raw_body_fallback)
+            self._record_defects(root, 0)
+            return
+        stack: list[tuple[MimeMessage, int, bool]] = [(root, 0, True)]
+        index = 0
+        too_deep = too_many = False
+        while stack:
+            part, depth, shown = stack.pop()
+            if index >= self.elimits.max_parts:
+                if not too_many:
+                    self.add("MIME_TOO_MANY_PARTS", limit=self.elimits.max_parts)
+                    too_many = True
+                break
+            children = _children(part)
+            if children is None:
+                self._leaf(part, index, shown)
+            elif depth >= self.elimits.max_depth:
+                if not too_deep:
+                    self.add("MIME_TOO_DEEP", limit=self.elimits.max_depth)
+                    too_deep = True
+            else:
+                chosen = _shown_alternative(part, children)
+                for pos in range(len(children) - 1, -1, -1):
+                    stack.append((children[pos], depth + 1, shown and (chosen is None or pos == chosen)))
+            self._record_defects(part, index)
+            index += 1
+
+    def _raw_body(self, raw: str) -> None:
+        """The undecoded body of a message too deep to parse: read as HTML if it has links, else as text."""
+        lowered = raw[:200_000].lower()
+        if "<" in lowered and ("href" in lowered or "<html" in lowered):
+            view = self._render(raw, 0)
+            self.texts.append(view.text)
+            self._html_links(view, 0, attachment=False)
+        else:
+            self.texts.append(raw)
+            self._text_links(raw, 0, LinkSource.TEXT)
+
+    def _leaf(self, part: MimeMessage, index: int, shown: bool) -> None:
+        """A leaf part: body text (plain or HTML) or an attachment."""
+        ctype = _safe_content_type(part)
+        maintype = ctype.split("/", 1)[0]
+        if maintype == "multipart":  # a multipart without a usable boundary: the parser kept it as text
+            ctype, maintype = "text/plain", "text"
+        disposition = _safe_disposition(part)
+        filename = self._filename(part)
+        payload = self._payload(part, index)
+        is_attachment = disposition == "attachment" or (
+            disposition != "inline" and (filename is not None or maintype != "text"))
+        if is_attachment:
+            self._attachment(part, index, ctype, filename, payload)
+        elif ctype in ("text/plain", "text/html"):
+            self._body_text(part, index, ctype, payload, shown)
+
+    def _payload(self, part: MimeMessage, index: int) -> bytes:
+        """Decoded bytes of a leaf (lenient base64 / quoted-printable), flagging unknown encodings."""
+        cte = str(part.get("content-transfer-encoding", "") or "").strip().lower()
+        if cte not in _KNOWN_CTE:
+            self.add("BAD_TRANSFER_ENCODING", location=f"part{index}", part=index, encoding=cte[:40])
+        try:
+            payload = part.get_payload(decode=True)
+        except (ValueError, LookupError, UnicodeError, binascii.Error, AssertionError) as exc:
+            self.add("PART_UNREADABLE", location=f"part{index}", part=index, error=type(exc).__name__)
+            return b""
+        if isinstance(payload, bytes):
+            return payload
+        return b""
+
+    def _body_text(self, part: MimeMessage, index: int, ctype: str, payload: bytes, shown: bool) -> None:
+        """Readable text of a body part; links are taken even from the alternative the client hides."""
+        text = self._decode(part, index, self._cap_part(payload, index))
+        if ctype == "text/html":
+            view = self._render(text, index)
+            if shown:
+                self.texts.append(view.text)
+            self._html_links(view, index, attachment=False)
+        else:
+            if shown:
+                self.texts.append(text)
+            self._text_links(text, index, LinkSource.TEXT)
+
+    def _attachment(self, part: MimeMessage, index: int, ctype: str, filename: str | None,
+                    payload: bytes) -> None:
+        """Describe an attached file; HTML and text attachments are also read (a common phishing carrier)."""
+        detected = detect_file_type(payload)
+        extracted: str | None = None
+        if detected in ("html", "svg", "text") and payload:
+            text = self._decode(part, index, self._cap_part(payload, index))
+            if detected == "text":
+                extracted = text[: self.elimits.max_attachment_text_chars]
+                self._text_links(extracted, index, LinkSource.ATTACHMENT)
+            else:
+                view = self._render(text, index)
+                extracted = view.text[: self.elimits.max_attachment_text_chars]
+                self._html_links(view, index, attachment=True)
+        self.attachments.append(Attachment(
+            filename=filename, content_type=ctype, size=len(payload),
+            sha256=hashlib.sha256(payload).hexdigest(), detected_type=detected, extracted_text=extracted))
+
+    def _filename(self, part: MimeMessage) -> str | None:
+        """The attachment's file name, RFC 2231 and RFC 2047 decoded; ``None`` when it has none."""
+        try:
+            name = part.get_filename()
+        except (ValueError, LookupError, UnicodeError, TypeError):
+            return None
+        if name is None:
+            return None
+        name = _fix_surrogates(str(name))
+        return self.decode_words(name, "filename")[:512]
+
+    def _cap_part(self, payload: bytes, index: int) -> bytes:
+        if len(payload) > self.elimits.max_part_bytes:
+            self.add("PART_TRUNCATED", location=f"part{index}", part=index, limit=self.elimits.max_part_bytes)
+            return payload[: self.elimits.max_part_bytes]
+        return payload
+
+    def _decode(self, part: MimeMessage, index: int, payload: bytes) -> str:
+        """Bytes -> text with the declared charset; a missing, unknown or lying charset falls back."""
+        try:
+            declared = part.get_content_charset()
+        except (ValueError, LookupError, UnicodeError, TypeError):
+            declared = "?"
+        codec = _codec(declared) if declared else None
+        if codec is not None:
+            try:
+                return _fix_surrogates(payload.decode(codec))
+            except (UnicodeError, ValueError, LookupError):
+                pass
+        if declared:
+            self.add("BAD_CHARSET", location=f"part{index}", part=index,
+                     charset=_fix_surrogates(declared)[:64])
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return payload.decode("cp1252", errors="replace")
+
+    def _render(self, html: str, index: int) -> HtmlView:
+        if len(html) > self.elimits.max_html_chars:
+            self.add("HTML_TRUNCATED", location=f"part{index}", part=index, limit=self.elimits.max_html_chars)
+            html = html[: self.elimits.max_html_chars]
+        return html_to_text(html)
+
+    # -- links -------------------------------------------------------------------------------------------
+
+    def _html_links(self, view: HtmlView, index: int, *, attachment: bool) -> None:
+        """Anchors, forms, remote images (and, in attachments, meta refreshes) as ``Link`` objects."""
+        prefix = f"part{index}"
+        anchor_source = LinkSource.ATTACHMENT if attachment else LinkSource.HTML_ANCHOR
+        for k, (href, shown_text) in enumerate(view.anchors):
+            self._href(href, shown_text, anchor_source, f"{prefix}:a[{k}]")
+        for k, action in enumerate(view.forms):
+            self._href(action, None, LinkSource.ATTACHMENT if attachment else LinkSource.HTML_FORM,
+                       f"{prefix}:form[{k}]")
+        for k, src in enumerate(view.images):
+            self._href(src, None, LinkSource.ATTACHMENT if attachment else LinkSource.HTML_IMAGE,
+                       f"{prefix}:img[{k}]")
+        if attachment:
+            for k, target in enumerate(view.refreshes):
+                self._href(target, None, LinkSource.ATTACHMENT, f"{prefix}:meta[{k}]")
+
+    def _href(self, href: str, shown_text: str | None, source: LinkSource, location: str) -> None:
+        """One HTML target: phone schemes become callback numbers, mail/cid/script targets are skipped."""
+        lower = href[:12].lower()
+        if lower.startswith(_PHONE_SCHEMES):
+            self._tel(href, location)
+            return
+        if lower.startswith(_SKIPPED_SCHEMES):
+            return
+        key = (href, shown_text or None, source)
+        if not self.links.wants(key):
+            return
+        scheme_present = "://" in href[:16] or lower.startswith("data:")
+        link = make_link(href, source, displayed_text=shown_text or None, scheme_present=scheme_present,
+                         location=location)
+        if link is not None:
+            self.links.add(key, link)
+
+    def _tel(self, href: str, location: str) -> None:
+        """``tel:`` and ``sms:`` targets: numbers the reader is invited to call or text back."""
+        raw = unquote(href.split(":", 1)[1]).split("?", 1)[0].split(";", 1)[0].strip()[:64]
+        normalized = normalise_number(raw) if raw else None
+        if normalized is None:
+            self.add("UNPARSABLE_PHONE", location=location, value=raw)
+            return
+        if any(p.normalized == normalized for p in self.tel_phones):
+            return
+        self.tel_phones.append(PhoneNumber(raw=raw, normalized=normalized,
+                                           is_short=not normalized.startswith("+"), role=PhoneRole.CALLBACK,
+                                           context="tel:", location=location))
+
+    def _text_links(self, text: str, index: int, source: LinkSource) -> None:
+        """Links written in a plain-text part (bare domains and defanged forms included)."""
+        found, seen = find_links(text, limit=self.limits.max_links, location_prefix=f"part{index}")
+        self.links.seen += max(0, seen - len(found))  # links beyond find_links' own cap still count
+        for link in found:
+            if source is not LinkSource.TEXT:
+                link = replace(link, source=source)
+            key = (link.url, link.displayed_text, link.source)
+            if self.links.wants(key):
+                self.links.add(key, link)
+
+    # -- defects -----------------------------------------------------------------------------------------
+
+    def _record_defects(self, part: MimeMessage, index: int) -> None:
+        """Every parser defect of the part (read after decoding: base64 defects appear only then)."""
+        defects = getattr(part, "defects", None) or []
+        bad_base64 = False
+        for defect in defects:
+            bad_base64 = bad_base64 or isinstance(defect, _BASE64_DEFECTS)
+            if self.defects_recorded >= self.elimits.max_defects:
+                self.defects_dropped += 1
+                continue
+            self.defects_recorded += 1
+            self.add("MIME_DEFECT", location=f"part{index}", defect=type(defect).__name__, part=index)
+        if bad_base64:
+            self.add("BAD_TRANSFER_ENCODING", location=f"part{index}", part=index, encoding="base64")
+
+    # -- assembly ----------------------------------------------------------------------------------------
+
+    def finish(self, headers: list[tuple[str, str, str]], *, callback_cues: tuple[str, ...],
+               known_short: frozenset[str]) -> Message:
+        """Assemble the ``Message``: text cleaned and capped, numbers found, limits reported."""
+        if self.defects_dropped:
+            self.add("MIME_DEFECTS_TRUNCATED", limit=self.elimits.max_defects, dropped=self.defects_dropped)
+        text = _TEXT_SEPARATOR.join(t for t in self.texts if t.strip())
+        if len(text) > self.limits.max_text_chars:
+            self.add("TEXT_TRUNCATED", limit=self.limits.max_text_chars)
+            text = text[: self.limits.max_text_chars]
+        cleaned = clean_text(text)
+        if cleaned.invisible_removed:
+            self.add("INVISIBLE_CHARACTERS_REMOVED", count=cleaned.invisible_removed)
+        if cleaned.bidi_removed:
+            self.add("BIDI_CONTROLS_REMOVED", count=cleaned.bidi_removed)
+        if cleaned.controls_replaced:
+            self.add("CONTROL_CHARACTERS_REPLACED", count=cleaned.controls_replaced)
+        body = cleaned.text
+        subject = next((value for name, value, _ in headers if name.lower() == "subject"), None)
+        hidden = cleaned.invisible_removed + cleaned.bidi_removed
+        if subject is not None:
+            cleaned_subject = clean_text(subject)
+            subject = cleaned_subject.text
+            hidden += cleaned_subject.invisible_removed + cleaned_subject.bidi_removed
+            if cleaned_subject.invisible_removed or cleaned_subject.bidi_removed:
+                self.add("INVISIBLE_CHARACTERS_REMOVED", location="subject",
+                         count=cleaned_subject.invisible_removed + cleaned_subject.bidi_removed)
+        if not body.strip() and not self.attachments:
+            self.add("EMPTY_INPUT")
+        if self.links.seen > self.limits.max_links:
+            self.add("LINKS_TRUNCATED", limit=self.limits.max_links)
+        phones = self._phones(body, callback_cues, known_short)
+        return Message(
+            kind=Kind.EMAIL,
+            text=body,
+            subject=subject,
+            sender=self._sender(headers),
+            recipients=self._recipients(headers),
+            headers=tuple((name, value) for name, value, _ in headers),
+            links=tuple(self.links.items),
+            phones=tuple(phones),
+            attachments=tuple(self.attachments),
+            anomalies=tuple(self.anomalies),
+            hidden_characters=hidden,
+        )
+
+    def _phones(self, body: str, callback_cues: tuple[str, ...],
+                known_short: frozenset[str]) -> list[PhoneNumber]:
+        """Numbers written in the text, then ``tel:`` targets not already seen, within ``max_phones``."""
+        limit = self.limits.max_phones
+        phones, seen = find_phones(body, cues=callback_cues, known_short=known_short, limit=limit)
+        known = {p.normalized for p in phones}
+        extra = [p for p in self.tel_phones if p.normalized not in known]
+        total = seen + len(extra)
+        phones.extend(extra[: max(0, limit - len(phones))])
+        if total > limit:
+            self.add("PHONES_TRUNCATED", limit=limit)
+        return phones
+
+    def _sender(self, headers: list[tuple[str, str, str]]) -> Sender | None:
+        """The From mailbox; a malformed header keeps its raw text as the display name."""
+        raw = next((raw for name, _, raw in headers if name.lower() == "from"), None)
+        if raw is None:
+            return None
+        display, address = split_mailbox(raw[: self.elimits.max_address_chars])
+        if display is not None:
+            display = clean_text(self.decode_words(display, "From")).text.strip() or None
+        if address is None and display is None and raw.strip():
+            display = self.decode_words(raw.strip(), "From")[:512]
+        return Sender(display_name=display, address=address)
+
+    def _recipients(self, headers: list[tuple[str, str, str]]) -> tuple[str, ...]:
+        """To and Cc addresses, in order, without duplicates."""
+        cap = self.elimits.max_address_chars
+        values = [raw[:cap] for name, _, raw in headers if name.lower() in ("to", "cc")]
+        if not values:
+            return ()
+        out: dict[str, None] = {}
+        for _, address in getaddresses(values):
+            address = address.strip()
+            if "@" in address and len(out) < self.elimits.max_recipients:
+                out.setdefault(address, None)
+        return tuple(out)
+
+
+class _LinkBag:
+    """Links in order, deduplicated on (url, displayed text, source), counted beyond the cap."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: list[Link] = []
+        self.keys: set[tuple[str, str | None, LinkSource]] = set()
+        self.seen = 0
+
+    def wants(self, key: tuple[str, str | None, LinkSource]) -> bool:
+        """True when a link with this key is new and fits; a new one that does not fit is only counted."""
+        if key in self.keys:
+            return False
+        if len(self.items) >= self.limit:
+            self.seen += 1
+            return False
+        return True
+
+    def add(self, key: tuple[str, str | None, LinkSource], link: Link) -> None:
+        self.keys.add(key)
+        self.items.append(link)
+        self.seen += 1
+
+
+# --------------------------------------------------------------------------------------------------------
+# Small pure helpers
+
+
+def _estimated_depth(data: bytes, limit: int) -> int:
+    """Upper bound of multipart nesting: boundary declarations still open (not closed by ``--b--``).
+
+    The feed parser costs (lines x open boundaries) and recurses per level, so a deep message must be
+    recognised before it is parsed. Counting is linear; most messages are settled by the first count.
+    """
+    lowered = data.lower()
+    if lowered.count(b"boundary") <= limit:
+        return 0
+    depth = deepest = 0
+    for match in _DECLARATION.finditer(data):
+        if match.group(0)[:2] == b"--":
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
+
+
+def _children(part: MimeMessage) -> list[MimeMessage] | None:
+    """Sub-parts of a multipart or message/* part, ``None`` for a leaf."""
+    if not part.is_multipart():
+        return None
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return [p for p in payload if isinstance(p, MimeMessage)]
+    return None
+
+
+def _shown_alternative(part: MimeMessage, children: list[MimeMessage]) -> int | None:
+    """In multipart/alternative, the child a mail client displays: the last HTML one, else the last text.
+
+    The check looks one level down so that multipart/related (HTML plus its images) counts as HTML.
+    """
+    if _safe_content_type(part) != "multipart/alternative" or not children:
+        return None
+    best, best_rank = len(children) - 1, -1
+    for pos, child in enumerate(children):
+        rank = _alternative_rank(child)
+        if rank >= best_rank:
+            best, best_rank = pos, rank
+    return best
+
+
+def _alternative_rank(part: MimeMessage) -> int:
+    ctype = _safe_content_type(part)
+    if ctype == "text/html":
+        return 2
+    if ctype.startswith("multipart/"):
+        kids = _children(part) or []
+        types = {_safe_content_type(k) for k in kids[:20]}
+        return 2 if "text/html" in types else (1 if "text/plain" in types else 0)
+    return 1 if ctype == "text/plain" else 0
+
+
+def _safe_content_type(part: MimeMessage) -> str:
+    try:
+        return _fix_surrogates(part.get_content_type())[:128]
+    except (ValueError, LookupError, UnicodeError, TypeError, IndexError):
+        return "text/plain"
+
+
+def _safe_disposition(part: MimeMessage) -> str | None:
+    try:
+        return part.get_content_disposition()
+    except (ValueError, LookupError, UnicodeError, TypeError, IndexError):
+        return None
+
+
+@lru_cache(maxsize=256)
+def _codec(charset: str) -> str | None:
+    """Python codec for a declared charset, or ``None`` when unknown, not a text encoding, or refused."""
+    name = charset.strip().strip("\"'").lower()
+    name = _CHARSET_ALIASES.get(name, name)
+    if not name or len(name) > 40:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED_CODECS:
+        return None
+    return info.name
+
+
+def _fix_surrogates(value: str) -> str:
+    """Strings with raw 8-bit bytes (kept as surrogates by the parser) or lone surrogates made clean.
+
+    Raw header bytes are decoded as UTF-8 (what modern senders mean), else Windows-1252. Lone surrogates
+    (UTF-7 can produce them) become U+FFFD: every string leaving the parser must encode to UTF-8.
+    """
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        pass
+    raw = value.encode("utf-8", errors="surrogateescape") if _only_escapes(value) else None
+    if raw is not None:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", errors="replace")
+    return value.encode("utf-16", errors="surrogatepass").decode("utf-16", errors="replace")
+
+
+def _only_escapes(value: str) -> bool:
+    """True when every surrogate in ``value`` is a surrogateescape'd byte (U+DC80..U+DCFF)."""
+    return all(not ("\ud800" <= ch <= "\udfff") or "\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _unfold(value: str) -> str:
+    """RFC 5322 unfolding: line breaks inside a header value are removed, the following blank kept."""
+    if "\n" not in value and "\r" not in value:
+        return value
+    return "".join(value.splitlines())
+
+
+def split_mailbox(raw: str) -> tuple[str | None, str | None]:
+    """(display name, address) of a From value, still RFC 2047-encoded; tolerant of broken syntax.
+
+    Quotes and comments are honoured, so ``"ameli.fr <x@ameli.fr>" <y@evil.example>`` gives the address
+    ``y@evil.example``; the name is what precedes the angle address (``Trouver une femme russe ,`` stays
+    whole, where ``getaddresses`` would split it into two mailboxes).
+    """
+    angle_start = angle_end = -1
+    in_quote = False
+    comment = 0
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_quote:
+            in_quote = ch != '"'
+        elif comment:
+            comment += 1 if ch == "(" else -1 if ch == ")" else 0
+        elif ch == '"':
+            in_quote = True
+        elif ch == "(":
+            comment = 1
+        elif ch == "<":
+            end = raw.find(">", i + 1)
+            if end != -1 and "@" in raw[i + 1:end]:
+                angle_start, angle_end = i, end
+                break
+        i += 1
+    if angle_start != -1:
+        address = raw[angle_start + 1:angle_end].strip().strip('"') or None
+        return _display_name(raw[:angle_start]), address
+    for token in raw.replace(",", " ").split():
+        if "@" in token:
+            address = token.strip("<>\"'();")
+            rest = raw.replace(token, " ", 1)
+            return _display_name(rest), address or None
+    return _display_name(raw), None
+
+
+def _display_name(value: str) -> str | None:
+    """A display name without its quotes, escapes, comment brackets and trailing separators."""
+    value = value.strip().strip(",;").strip()
+    if len(value) >= 2 and value[0] == "(" and value[-1] == ")":
+        value = value[1:-1]
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    value = value.strip()
+    return value[:512] or None
+
+
+def _collapse(text: str) -> str:
+    """White space collapsed to single spaces; our break marks become line breaks, empty lines dropped.
+
+    ``str.split()`` runs in C and also folds no-break and other Unicode spaces (NFKC would anyway).
+    """
+    lines = []
+    for chunk in text.split(_BREAK):
+        words = chunk.split()
+        if words:
+            lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def _mark_breaks(tree: LexborHTMLParser) -> None:
+    """Insert the break sentinel around block elements and after ``<br>``; a space after table cells."""
+    for node in tree.css(_BLOCK_SELECTOR):
+        node.insert_before(_BREAK)
+        node.insert_after(_BREAK)
+    for node in tree.css("br"):
+        node.insert_after(_BREAK)
+    for node in tree.css("td, th"):
+        node.insert_after(" ")
+
+
+def _displayed_text(anchor: LexborNode) -> str:
+    """What the reader sees for a link: its text, or for an image link the image's alt, title or name."""
+    text = " ".join(anchor.text(separator="").split())
+    if text:
+        return text[:_MAX_DISPLAYED]
+    for img in anchor.css("img"):
+        attrs = img.attributes
+        for key in ("alt", "title"):
+            value = (attrs.get(key) or "").strip()
+            if value:
+                return " ".join(value.split())[:_MAX_DISPLAYED]
+        src = (attrs.get("src") or "").strip()
+        if src:
+            try:
+                name = basename(urlsplit(src).path)
+            except ValueError:
+                name = ""
+            if name:
+                return unquote(name)[:_MAX_DISPLAYED]
+    title = (anchor.attributes.get("title") or "").strip()
+    return " ".join(title.split())[:_MAX_DISPLAYED]
+
+
+def _resolve(value: str | None, base: str | None) -> str | None:
+    """An attribute URL as a browser reads it: outer blanks and inner tabs/newlines removed, base applied."""
+    if not value:
+        return None
+    url = value.strip().translate(_URL_JUNK)
+    if not url:
+        return None
+    if url.startswith("//"):
+        return "https:" + url
+    if base and ":" not in url.split("/", 1)[0]:
+        try:
+            return urljoin(base, url)
+        except ValueError:
+            return None
+    return url
+
+
+def _base_href(tree: LexborHTMLParser) -> str | None:
+    node = tree.css_first("base[href]")
+    if node is None:
+        return None
+    href = _resolve(node.attributes.get("href"), None)
+    return href if href and "://" in href[:16] else None
+
+
+def _meta_refreshes(tree: LexborHTMLParser, base: str | None) -> list[str]:
+    """Targets of ``<meta http-equiv="refresh" content="0; url=...">`` (redirects in HTML attachments)."""
+    out: list[str] = []
+    for node in tree.css("meta[http-equiv]"):
+        attrs = node.attributes
+        if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+            continue
+        content = attrs.get("content") or ""
+        _, sep, target = content.partition("=") if "url" in content.lower() else ("", "", "")
+        target = target.strip().strip("'\"")
+        url = _resolve(target, base) if sep else None
+        if url:
+            out.append(url)
+    return out
+
