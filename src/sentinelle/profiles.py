@@ -68,6 +68,7 @@ class Lure:
 
     theme: str
     phrases: tuple[str, ...]
+    unless: tuple[str, ...]  # phrases that, in the same sentence, make the wording genuine advice
     fact_fr: str
     fact_en: str
     confidence: str
@@ -221,11 +222,12 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
     if not domains:
         raise root.fail("domains", "a profile needs at least one official domain")
     lures = tuple(
-        Lure(r.str("theme"), r.strs("phrases"), r.str("fact_fr"), r.str("fact_en"), r.confidence(), r.str("source"))
+        Lure(r.str("theme"), r.strs("phrases"), r.strs("unless", required=False), r.str("fact_fr"), r.str("fact_en"),
+             r.confidence(), r.str("source"))
         for r in root.tables("lures")
     )
     for lure in lures:
-        for phrase in lure.phrases:
+        for phrase in lure.phrases + lure.unless:
             if phrase != phrase.lower() or not phrase.isascii():
                 raise root.fail("lures", f"phrase {phrase!r} must be folded (lower case ASCII)")
     return Profile(

@@ -196,6 +196,7 @@ def build_matcher(profiles: Iterable[Profile], keywords: Keywords) -> PhraseMatc
         entries += [(t, ("topic", profile.id)) for t in profile.topics]
         for lure in profile.lures:
             entries += [(p, ("lure", profile.id, lure.theme)) for p in lure.phrases]
+            entries += [(p, ("lure_unless", profile.id, lure.theme)) for p in lure.unless]
     return PhraseMatcher(entries)
 
 

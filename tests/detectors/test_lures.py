@@ -143,3 +143,11 @@ def test_lure_near_misses(analyze, text: str) -> None:
 def test_lures_do_not_apply_to_a_url(analyze) -> None:
     v = analyze("https://example.com/carte-vitale-arrive-a-expiration", kind="url")
     assert not LURES & v.signals
+
+
+def test_genuine_advice_to_update_the_card_at_a_pharmacy_is_not_a_lure(analyze) -> None:
+    advice = analyze("Ameli : pensez à mettre à jour votre carte Vitale une fois par an, en pharmacie ou sur une borne.")
+    assert "LURE_CARD_EXPIRY" not in advice.signals
+    assert advice.level is Level.NO_SIGN
+    scam = analyze("Ameli : vous devez mettre à jour votre carte Vitale. Rendez-vous sur ameli-maj.fr")
+    assert "LURE_CARD_EXPIRY" in scam.signals

@@ -116,14 +116,24 @@ class Context:
         """The words of a hit as written in the message (offsets are shared with the folded text)."""
         return self.text[hit.start:hit.end]
 
-    def is_negated(self, hit: Hit) -> bool:
-        """True when the hit sits in a sentence with a negation cue ("ne communiquez jamais votre code")."""
+    def sentence_span(self, hit: Hit) -> tuple[int, int]:
+        """The sentence around a hit: from the previous full stop or line break, to the next one (or 40
+        characters after the hit, whichever comes first)."""
         text = self.folded
         start = max(text.rfind(".", 0, hit.start), text.rfind("\n", 0, hit.start), text.rfind("!", 0, hit.start),
                     text.rfind("?", 0, hit.start)) + 1
         end_candidates = [i for i in (text.find(".", hit.end), text.find("\n", hit.end)) if i != -1]
-        end = min([*end_candidates, hit.end + 40])
-        return any(h.tag[0] == "negation" and start <= h.start and h.end <= end for h in self.hits)
+        return start, min([*end_candidates, hit.end + 40])
+
+    def in_same_sentence(self, hit: Hit, tag: tuple[str, ...]) -> bool:
+        """True when a hit tagged ``tag`` (compared on its first elements) shares the sentence of ``hit``."""
+        start, end = self.sentence_span(hit)
+        n = len(tag)
+        return any(h.tag[:n] == tag and start <= h.start and h.end <= end for h in self.hits)
+
+    def is_negated(self, hit: Hit) -> bool:
+        """True when the hit sits in a sentence with a negation cue ("ne communiquez jamais votre code")."""
+        return self.in_same_sentence(hit, ("negation",))
 
     def line_of(self, offset: int) -> str:
         """``body:l.N`` for an offset of ``text`` (``subject`` when it falls in the subject line)."""
