@@ -4,7 +4,8 @@ Two steps with different jobs:
 
 * ``clean_text`` produces the text every detector reads: NFKC (full-width letters, ligatures), invisible
   characters removed (zero-width, soft hyphen, bidi controls) and counted, other control characters turned
-  into spaces, runs of spaces made one. Scammers insert ``\\u200b`` inside "a\\u200bmeli" precisely so that keyword filters miss it.
+  into spaces, runs of spaces made one. Scammers insert ``\\u200b`` inside "a\\u200bmeli" precisely so
+  that keyword filters miss it.
 * ``fold`` maps a cleaned text to a lower-case ASCII *skeleton* of the same length: accents removed,
   homoglyphs (Cyrillic "а", Greek "ο"...) mapped to the Latin letter they imitate, typographic quotes and
   dashes unified. Because the mapping is one character to one character, an offset in the folded text is
@@ -150,6 +151,8 @@ def fold_table() -> dict[int, str]:
 
 def fold(text: str) -> str:
     """Lower-case ASCII skeleton of ``text``, same length: ``fold("Аméli") == "ameli"`` (Cyrillic А)."""
+    if text.isascii():  # the table maps only A-Z and "`" below 128: same result, several times faster
+        return text.lower().replace("`", "'")
     return text.translate(fold_table())
 
 

@@ -58,22 +58,23 @@ def normalise_number(raw: str) -> str | None:
     return None
 
 
-def _role(before_folded: str, cues: Iterable[str]) -> PhoneRole:
+def _role(before_folded: str, cue_starts: tuple[str, ...]) -> PhoneRole:
+    """CALLBACK when a word of the sentence before the number starts like a cue ("rappel" in "rappelez")."""
     # Only the current sentence counts: "Rappelez-nous. Notre adresse: ..." must not make a later number a
     # callback number.
     cut = max(before_folded.rfind(". "), before_folded.rfind("\n"), before_folded.rfind("! "), before_folded.rfind("? "))
     sentence = before_folded[cut + 1:] if cut >= 0 else before_folded
     words = sentence.replace("-", " ").replace("'", " ").split()
-    for cue in cues:
-        first = cue.split()[0]
-        if any(w.startswith(first) for w in words):
-            return PhoneRole.CALLBACK
+    if any(w.startswith(cue_starts) for w in words):
+        return PhoneRole.CALLBACK
     return PhoneRole.MENTIONED
 
 
 def find_phones(text: str, *, cues: Iterable[str], known_short: frozenset[str], limit: int,
                 location_prefix: str = "body") -> tuple[list[PhoneNumber], int]:
     """Numbers in ``text`` (at most ``limit``, in order) and how many were seen in all."""
+    if sum(map(text.count, "0123456789")) < 4:  # fast path: no pattern matches fewer than four digits
+        return [], 0
     long_re, intl_re, short_re = _patterns()
     spans: list[tuple[int, int, str]] = []
     # Spans already taken, disjoint and sorted: only the last one starting before ``b`` can overlap [a, b).
@@ -99,7 +100,7 @@ def find_phones(text: str, *, cues: Iterable[str], known_short: frozenset[str], 
             taken_starts.insert(i, start)
             taken_ends.insert(i, end)
     spans.sort()
-    cue_list = tuple(cues)
+    cue_starts = tuple(dict.fromkeys(cue.split()[0] for cue in cues if cue.strip()))  # first word of each cue
     phones: list[PhoneNumber] = []
     seen = 0
     line_no, line_pos = 1, 0
@@ -116,7 +117,7 @@ def find_phones(text: str, *, cues: Iterable[str], known_short: frozenset[str], 
         location = f"{location_prefix}:l.{line_no}"
         phones.append(
             PhoneNumber(raw=raw.strip(), normalized=normalized, is_short=not normalized.startswith("+"),
-                        role=_role(before, cue_list), context=before[-60:].strip(), location=location)
+                        role=_role(before, cue_starts), context=before[-60:].strip(), location=location)
         )
     return phones, seen
 

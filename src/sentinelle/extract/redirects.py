@@ -61,6 +61,8 @@ def _decode(wrapper: Wrapper, url: str, query: str, path: str) -> str | None:
 
 def unwrap(url: str) -> tuple[str, str | None]:
     """The real target of a wrapped link and the wrapper's name (``None`` when the link is not wrapped)."""
+    if "?" not in url and "/v3/__" not in url:
+        return url, None  # fast path: every decoder (``_decode``) reads the query or a Proofpoint v3 path
     via: str | None = None
     for _ in range(_MAX_DEPTH):
         try:

@@ -29,7 +29,7 @@ from .redirects import unwrap
 _STRIP = "()[]{}<>«»\"'`,;:!?.…*|"
 _DEFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"), ("[://]", "://"))
 _DEFANG_MAP = dict(_DEFANG)
-_DEFANG_RE = re.compile("|".join(re.escape(bad) for bad, _ in _DEFANG), re.IGNORECASE)  # literals only: linear
+_DEFANG_RE = re.compile("|".join(re.escape(bad) for bad, _ in _DEFANG), re.IGNORECASE)  # literals: linear
 _SCHEMES = ("http://", "https://", "hxxp://", "hxxps://", "ftp://", "data:")
 
 
@@ -69,6 +69,8 @@ def normalise_host(host: str) -> tuple[str, str | None]:
 def is_ip_host(host: str) -> bool:
     """IPv4/IPv6 literals, and the integer or hex forms browsers accept (``http://3232235777/``)."""
     h = host.strip("[]")
+    if ":" not in h and not h[-1:].isdigit() and not h.startswith("0x"):
+        return False  # a name ending in a letter: skip the costly failed parse below
     try:
         ipaddress.ip_address(h)
         return True
@@ -153,6 +155,8 @@ def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple
         if "." not in line and ":" not in line:
             continue
         for raw in line.split():
+            if "." not in raw and "[" not in raw and ":" not in raw:
+                continue  # fast path for ordinary words: cannot pass the test below
             token = raw.strip(_STRIP)
             if len(token) < 4 or ("." not in token and "[dot]" not in token.lower() and not token.lower().startswith("data:")):
                 continue

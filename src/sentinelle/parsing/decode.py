@@ -24,8 +24,11 @@ def _control_ratio(units: bytes | str) -> float:
     sample = units[:65536]
     if not sample:
         return 0.0
-    kept = sample.translate(_CONTROL_CHARS) if isinstance(sample, str) else sample.translate(None, _CONTROL_BYTES)
-    return (len(sample) - len(kept)) / len(sample)
+    if isinstance(sample, str):
+        kept = len(sample.translate(_CONTROL_CHARS))
+    else:
+        kept = len(sample.translate(None, _CONTROL_BYTES))
+    return (len(sample) - kept) / len(sample)
 
 
 def _reads_as_words(run: str) -> bool:

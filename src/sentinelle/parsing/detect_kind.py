@@ -11,6 +11,7 @@ from ..model import Kind
 
 _EMAIL_HEADERS = (b"received:", b"return-path:", b"from:", b"to:", b"subject:", b"mime-version:", b"message-id:",
                   b"date:", b"delivered-to:", b"x-", b"dkim-signature:", b"authentication-results:", b"reply-to:")
+_PHONE_CHARS = frozenset("0123456789+ .-()")
 _SUFFIXES = {
     ".eml": Kind.EMAIL, ".msg": Kind.EMAIL, ".mbox": Kind.EMAIL,
     ".png": Kind.IMAGE, ".jpg": Kind.IMAGE, ".jpeg": Kind.IMAGE, ".gif": Kind.IMAGE, ".webp": Kind.IMAGE,
@@ -48,14 +49,13 @@ def kind_from_bytes(head: bytes) -> Kind | None:
 def kind_from_text(text: str) -> Kind:
     """SMS unless the text is one URL or one phone number."""
     stripped = text.strip()
-    if stripped and len(stripped) < 2048 and not any(ch.isspace() for ch in stripped):
+    if stripped and len(stripped) < 2048 and len(stripped.split(maxsplit=1)) == 1:
         lower = stripped.lower()
         if lower.startswith(("http://", "https://", "hxxp://", "hxxps://", "www.")):
             return Kind.URL
         if "." in stripped and "@" not in stripped and not stripped.replace(".", "").isdigit():
             return Kind.URL
-    phone_chars = set("0123456789+ .-()")
-    if stripped and len(stripped) <= 25 and set(stripped) <= phone_chars and sum(c.isdigit() for c in stripped) >= 2:
+    if stripped and len(stripped) <= 25 and set(stripped) <= _PHONE_CHARS and sum(c.isdigit() for c in stripped) >= 2:
         return Kind.PHONE
     return Kind.SMS
 
