@@ -261,8 +261,8 @@ class _OverTime(Exception):
 def analyze_within(cpu_seconds: float, source: str) -> Verdict:
     """Analyse, interrupting the analysis after ``cpu_seconds`` of CPU time.
 
-    For inputs known to be quadratic (the strict xfails below): without the cap each would cost minutes of
-    the suite at the default 1,000,000-character limit. Once the cap is reached the timer fires every 0.1 s,
+    For inputs that were once quadratic (claims x requests, negation look-ups, lure sentences): were the
+    bug back, each would cost minutes of the suite at the default 1,000,000-character limit. Once the cap is reached the timer fires every 0.1 s,
     so each remaining step is interrupted too; the engine records an interrupted detector as a failure.
     A CPU-time timer (SIGVTALRM) is used so that pytest-timeout's wall-clock SIGALRM is left alone.
     """
@@ -284,27 +284,20 @@ def analyze_within(cpu_seconds: float, source: str) -> Verdict:
 QUADRATIC_CPU_SECONDS = 3.0  # a linear pass over these ~200,000 characters takes well under a second
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, _OverTime), reason=(
-    "attribution.attribute tests every claim hit against every request hit (O(claims x requests)): "
-    "'ameli RIB ' * 20,000 (200,000 chars) takes ~25 s, and minutes at the 1,000,000-char limit"))
 def test_many_claims_and_requests_are_analysed_in_bounded_time() -> None:
     analyze_within(QUADRATIC_CPU_SECONDS, "ameli RIB " * 20_000)
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, _OverTime), reason=(
-    "detectors.base.Context.in_same_sentence scans every hit for each hit, and Context.requested calls it "
-    "(is_negated) for every negated request hit: 'ne donnez jamais votre RIB. ' * 8,000 (224,000 chars) "
-    "takes ~12 s, and minutes at the 1,000,000-char limit"))
 def test_many_negated_requests_are_analysed_in_bounded_time() -> None:
     analyze_within(QUADRATIC_CPU_SECONDS, "ne donnez jamais votre RIB. " * 8_000)
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, _OverTime), reason=(
-    "detectors.lures calls is_negated and in_same_sentence for every lure hit: each scans every hit, and "
-    "Context.sentence_span rfinds back to the start of the text when there is no full stop; "
-    "'votre carte vitale arrive à expiration ' * 6,000 (234,000 chars) takes ~17 s"))
 def test_many_lures_are_analysed_in_bounded_time() -> None:
     analyze_within(QUADRATIC_CPU_SECONDS, "votre carte vitale arrive à expiration " * 6_000)
+
+
+def test_repeated_claims_requests_and_lures_at_the_text_limit() -> None:
+    analyze_within(QUADRATIC_CPU_SECONDS, "ameli : ne donnez jamais votre RIB, votre carte vitale expire " * 16_000)
 
 
 def test_text_that_normalisation_expands_is_cut_after_expanding() -> None:

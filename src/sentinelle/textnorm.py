@@ -83,6 +83,8 @@ def clean_text(text: str) -> CleanedText:
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         invisible = len(_INVISIBLE_RE.findall(text)) if _INVISIBLE_RE.search(text) else 0
+        if invisible and "\u200d" in text:
+            invisible -= _emoji_joiners(text)
         bidi = len(_BIDI_RE.findall(text)) if _BIDI_RE.search(text) else 0
     else:
         invisible = bidi = 0
@@ -92,6 +94,25 @@ def clean_text(text: str) -> CleanedText:
     if "  " in text:
         text = _SPACES_RE.sub(" ", text)
     return CleanedText(text, invisible, bidi, controls)
+
+
+def _is_pictograph(ch: str) -> bool:
+    return ch >= "\U0001f000" or "\u2600" <= ch <= "\u27bf" or ch == "\ufe0f" or unicodedata.category(ch) == "So"
+
+
+def _emoji_joiners(text: str) -> int:
+    """Zero-width joiners inside emoji sequences (a family, a profession): legitimate, not a disguise.
+
+    They are still removed from the analysed text (the emoji fall apart, which changes nothing for the
+    detectors) but are not counted as hidden characters.
+    """
+    count = 0
+    index = text.find("\u200d")
+    while index != -1:
+        if 0 < index < len(text) - 1 and _is_pictograph(text[index - 1]) and _is_pictograph(text[index + 1]):
+            count += 1
+        index = text.find("\u200d", index + 1)
+    return count
 
 
 _PUNCT_FOLD = {

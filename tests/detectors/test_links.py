@@ -91,13 +91,6 @@ def test_brand_in_domain(analyze, evidence, text: str, kind: str, host: str) -> 
             "LINK_IP_ADDRESS",
             "3232235777",
             id="integer-ip",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="extract.urls.find_links skips every token without "
-                "a '.', so a URL with a scheme and a dotless host (integer or hex IP "
-                "such as http://3232235777/) is never extracted from a message; the "
-                "SMS even gets NOTHING_REQUESTED",
-            ),
         ),
         pytest.param(
             "AMELI : voir http://xn--amli-cpa.fr",

@@ -21,12 +21,6 @@ PHONE_SIGNALS = {
     "CALLER_ID_OFFICIAL",
     "NUMBERS_ALL_OFFICIAL",
 }
-ZERO_SPACE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="extract.phones._LONG requires '0[1-9]' with no separator, so '0 899 23 45 67' (spacing "
-    "its own docstring promises, like '0 800 123 456') is not found in text; '0 800 12 34 56' even yields "
-    "a fake short number 3456",
-)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +37,7 @@ ZERO_SPACE_BUG = pytest.mark.xfail(
         ("32 17", "3217"),
         ("118 712", "118712"),
         ("08 99 23 45 67", "08 99 23 45 67"),
-        pytest.param("0 899 23 45 67", "08 99 23 45 67", marks=ZERO_SPACE_BUG),
+        pytest.param("0 899 23 45 67", "08 99 23 45 67"),
     ],
 )
 def test_callback_formats(analyze, evidence, written: str, shown: str) -> None:
@@ -88,7 +82,7 @@ def test_number_categories_when_checking_a_number(analyze, number: str, signal: 
         pytest.param("Rappelez le 09 48 12 34 56", "NUMBER_TELEMARKETING", id="0948"),
         pytest.param("Appelez le 32 17", "SHORT_NUMBER_UNKNOWN_COST", id="short-3217"),
         pytest.param(
-            "Appelez le 0 899 23 45 67", "NUMBER_SURCHARGED", id="0-899-spaced", marks=ZERO_SPACE_BUG
+            "Appelez le 0 899 23 45 67", "NUMBER_SURCHARGED", id="0-899-spaced"
         ),
     ],
 )

@@ -42,12 +42,6 @@ VOICEMAILS = [
     pytest.param(
         "Bonjour, ici votre CPAM. Notre numéro : 0 899 23 45 67.",
         id="surcharged-0-space",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="'0 899 23 45 67' is not extracted from text "
-            "(extract.phones._LONG needs '0[1-9]' unseparated): the voicemail gets "
-            "no_sign with NOTHING_REQUESTED",
-        ),
     ),
 ]
 

@@ -16,6 +16,7 @@ from ..model import Evidence, Kind, Message
 from .base import ALL_KINDS, Context, register
 
 _MAX_OBSERVED = 3
+_MAX_HITS_EXAMINED = 200  # a text repeating a lure thousands of times says nothing more after that
 
 
 @register
@@ -39,7 +40,7 @@ class LuresAndPressure:
         claim = ctx.claim
         by_theme: dict[str, list[tuple[str, str]]] = {}
         first_offset: dict[str, int] = {}
-        for hit in ctx.hits_tagged("lure"):
+        for hit in ctx.hits_tagged("lure")[:_MAX_HITS_EXAMINED]:
             profile_id, theme = hit.tag[1], hit.tag[2]
             if claim is not None and profile_id != claim.profile.id:
                 continue

@@ -42,7 +42,7 @@ class TextObfuscation:
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
-        if msg.hidden_characters >= 2:
+        if msg.hidden_characters >= 2 and msg.text.strip():
             yield Evidence(self.id, "HIDDEN_CHARACTERS", observed=(str(msg.hidden_characters),),
                            params={"count": str(msg.hidden_characters)})
         text = ctx.text

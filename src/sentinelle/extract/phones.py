@@ -20,8 +20,8 @@ from ..model import PhoneNumber, PhoneRole
 from ..textnorm import fold
 
 # Ten digits starting with 0, each digit optionally preceded by one separator: "06 12 34 56 78",
-# "0899.23.45.67", "0 800 123 456". Or +33 / 0033 with an optional "(0)".
-_LONG = r"(?:(?:\+|\b00)\s?33\s?(?:\(0\)\s?)?[1-9](?:[\s.\-]?\d){8}|\b0[1-9](?:[\s.\-]?\d){8})\b"
+# "0899.23.45.67", "0 800 123 456", "0 899 23 45 67". Or +33 / 0033 with an optional "(0)".
+_LONG = r"(?:(?:\+|\b00)\s?33\s?(?:\(0\)\s?)?[1-9](?:[\s.\-]?\d){8}|\b0[\s.\-]?[1-9](?:[\s.\-]?\d){8})\b"
 _INTL = r"(?:\+|\b00)\s?(?:[1-24-9]\d{0,2}|3[0-24-9]\d?)(?:[\s.\-]?\d){6,12}\b"
 _SHORT = r"\b(?:3\s?\d\s?\d\s?\d|118\s?\d\s?\d\s?\d)\b"
 _PHONE_WORDS = ("numero", "tel", "tel.", "telephone", "au", "le", "appel", "ligne", "contact", "standard")

@@ -152,13 +152,16 @@ def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple
     links: list[Link] = []
     seen = 0
     for line_no, line in enumerate(text.split("\n"), start=1):
-        if "." not in line and ":" not in line:
+        if "." not in line and ":" not in line and "[" not in line and "(" not in line:
             continue
         for raw in line.split():
-            if "." not in raw and "[" not in raw and ":" not in raw:
+            if "." not in raw and "[" not in raw and "(" not in raw and ":" not in raw:
                 continue  # fast path for ordinary words: cannot pass the test below
             token = raw.strip(_STRIP)
-            if len(token) < 4 or ("." not in token and "[dot]" not in token.lower() and not token.lower().startswith("data:")):
+            lower = token.lower()
+            # A link with a scheme may have a dotless host: http://3232235777/ is an IP address.
+            if len(token) < 4 or ("." not in token and "dot]" not in lower and "dot)" not in lower
+                                  and not lower.startswith(_SCHEMES)):
                 continue
             token, obfuscated = _defang(token)
             lower = token.lower()
