@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import DataError
@@ -58,7 +58,8 @@ class Weights:
             sw = self.signals[evidence.signal]
         except KeyError:
             raise DataError(f"weights.toml has no entry for signal {evidence.signal!r}") from None
-        return replace(evidence, weight=sw.weight, group=sw.group)
+        e = evidence
+        return Evidence(e.detector, e.signal, e.observed, e.location, e.params, e.explanation, sw.weight, sw.group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,8 @@ def score(evidence: Iterable[Evidence], weights: Weights, composite_evidence: Se
     # An item whose contribution a cap reduced shows what it really added: the explanation stays, the number
     # is honest.
     ranked = sorted(
-        (replace(ev, weight=round(c, 3)) for ev, c in zip(items, contributions, strict=True)),
+        (Evidence(e.detector, e.signal, e.observed, e.location, e.params, e.explanation, round(c, 3), e.group)
+         for e, c in zip(items, contributions, strict=True)),
         key=lambda e: -abs(e.weight),
     )
     points = sum(contributions)
