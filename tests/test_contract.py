@@ -64,6 +64,46 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("Ameli : votre compte a été suspendu, merci de rappeler votre conseiller.", {}),
     ("Ameli : un conseiller peut vous aider à créer votre espace santé.", {}),
     ("Ameli : votre attestation de droits est disponible dans votre compte ameli.", {}),
+    # E-mails (raw RFC 5322 text is recognised as an e-mail by its headers).
+    (
+        "From: Service clients Ameli <remboursement@ameli-assure.com>\n"
+        "To: victime@example.fr\n"
+        "Reply-To: collecte@gmail.com\n"
+        "Subject: REMBOURSEMENT : DOSSIER AML-591783021\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=b1\n\n"
+        "--b1\nContent-Type: text/html; charset=utf-8\n\n"
+        '<p>Cliquez sur <a href="https://ameli-rembourse.com/login">https://www.ameli.fr/assure</a> '
+        'ou sur <a href="https://clicks.example.net/t">www.example.org</a>.</p>'
+        '<img src="https://cdn.example.net/ameli-logo.png" alt="logo ameli">'
+        '<form action="https://collect.example.net/post">RIB <input name="iban"> cryptogramme <input name="cvv"></form>\n'
+        "--b1\nContent-Type: application/octet-stream; name=facture.pdf\n"
+        "Content-Disposition: attachment; filename=facture.pdf\nContent-Transfer-Encoding: base64\n\n"
+        "PGh0bWw+PGZvcm0+PC9mb3JtPjwvaHRtbD4=\n"
+        "--b1\nContent-Type: application/octet-stream; name=outil.exe\n"
+        "Content-Disposition: attachment; filename=outil.exe\nContent-Transfer-Encoding: base64\n\n"
+        "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=\n"
+        "--b1\nContent-Type: application/zip; name=docs.zip\n"
+        "Content-Disposition: attachment; filename=docs.zip\nContent-Transfer-Encoding: base64\n\n"
+        "UEsDBBQAAAAIAAAAIQAAAAAAAAAAAAAAAAAAAAAA\n"
+        "--b1--\n",
+        {},
+    ),
+    (
+        "Authentication-Results: mx.example.fr; dkim=pass header.d=info.ameli.fr; dmarc=pass header.from=info.ameli.fr\n"
+        "From: Votre Assurance Maladie <assurance-maladie@info.ameli.fr>\n"
+        "To: assure@example.fr\nSubject: Information de paiement\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Vous avez reçu un nouveau message de l'Assurance Maladie. Pour le consulter : https://www.ameli.fr/\n",
+        {},
+    ),
+    (
+        "Authentication-Results: mx.example.fr; spf=fail smtp.mailfrom=evil.example; dmarc=fail header.from=ameli.fr\n"
+        "From: Assurance Maladie <securite@ameli.fr>\nTo: assure@example.fr\nSubject: Remboursement\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Votre remboursement est en attente, cliquez sur https://remboursement-secu.example.net/\n",
+        {},
+    ),
 ]
 
 

@@ -28,7 +28,8 @@ ANOMALY_CODES = {
     code
     for path in PACKAGE.rglob("*.py")
     for code in re.findall(
-        r"""Anomaly\(\s*(?:code\s*=\s*)?["']([A-Z0-9_]+)["']""", path.read_text(encoding="utf-8")
+        # Anomaly("CODE"...) and the parsers' helpers: self.add("CODE"...), builder.add(...), _anomaly(...)
+        r"""(?:Anomaly|\.add|_anomaly)\(\s*(?:code\s*=\s*)?["']([A-Z0-9_]+)["']""", path.read_text(encoding="utf-8")
     )
 }
 # Zero-width, joiners, soft hyphen, BOM, bidi embeddings/overrides/isolates, Arabic letter mark.

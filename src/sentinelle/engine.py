@@ -34,7 +34,8 @@ from .resources import LANGS, Knowledge, load_knowledge
 from .scoring import score
 
 Source = str | bytes | Path
-_TEXT_KINDS = frozenset({Kind.SMS, Kind.CALL, Kind.VOICEMAIL, Kind.URL, Kind.PHONE})
+_SUPPORTED_KINDS = frozenset({Kind.SMS, Kind.CALL, Kind.VOICEMAIL, Kind.URL, Kind.PHONE, Kind.EMAIL})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg (compound file)
 _DEFAULT_ORG = {"fr": "l'organisme dont il se réclame", "en": "the organisation it claims to be"}
 
 
@@ -96,7 +97,7 @@ class Engine:
         """Turn raw input into a ``Message``; ``InputError`` only when nothing at all can be read."""
         wanted = _kind(kind)
         limits = self.config.limits
-        anomalies: list[Anomaly] = []
+        data: bytes | None = None
         if isinstance(source, Path):
             try:
                 if not source.is_file():
@@ -106,28 +107,48 @@ class Engine:
             except OSError as exc:
                 raise InputError(f"impossible de lire {source} : {exc.strerror or exc}") from exc
             found = wanted or kind_from_path(source, data[:4096])
-            self._require_supported(found)
-            text, anomalies = decode_bytes(data, max_bytes=limits.max_input_bytes)
-            wanted = found or kind_from_text(text)
         elif isinstance(source, bytes | bytearray | memoryview):
             data = bytes(source)
             found = wanted or kind_from_bytes(data[:4096])
-            self._require_supported(found)
-            text, anomalies = decode_bytes(data, max_bytes=limits.max_input_bytes)
-            wanted = found or kind_from_text(text)
         elif isinstance(source, str):
-            text = source
-            wanted = wanted or kind_from_text(text)
+            found = wanted or kind_from_bytes(source[:4096].encode("utf-8", "replace"))
+            if found is Kind.EMAIL:
+                data = source.encode("utf-8", "surrogateescape")
+            else:
+                found = found or kind_from_text(source)
+                self._require_supported(found)
+                return self._parse_text(source, found, [], sender, caller_id)
         else:
             raise InputError(f"entrée non prise en charge : {type(source).__name__} (texte, octets ou fichier)")
-        self._require_supported(wanted)
-        return parse_text_message(text, wanted, limits=limits, callback_cues=self.knowledge.keywords.callback_cues,
-                                  known_short=self._known_short, sender=sender, caller_id=caller_id,
-                                  anomalies=anomalies)
+        self._require_supported(found)
+        if found is Kind.EMAIL:
+            return self._parse_email(data)
+        text, anomalies = decode_bytes(data, max_bytes=limits.max_input_bytes)
+        found = found or kind_from_text(text)
+        self._require_supported(found)
+        return self._parse_text(text, found, anomalies, sender, caller_id)
+
+    def _parse_text(self, text: str, kind: Kind, anomalies: list[Anomaly], sender: str | None,
+                    caller_id: str | None) -> Message:
+        return parse_text_message(text, kind, limits=self.config.limits,
+                                  callback_cues=self.knowledge.keywords.callback_cues, known_short=self._known_short,
+                                  sender=sender, caller_id=caller_id, anomalies=anomalies)
+
+    def _parse_email(self, data: bytes) -> Message:
+        """RFC 5322 messages, mbox excerpts and Outlook .msg files (recognised by their OLE signature)."""
+        options = {"limits": self.config.limits, "callback_cues": self.knowledge.keywords.callback_cues,
+                   "known_short": self._known_short}
+        if data.startswith(_OLE_MAGIC):
+            from .parsing.outlook import parse_msg
+
+            return parse_msg(data, **options)  # type: ignore[arg-type]
+        from .parsing.email import parse_email
+
+        return parse_email(data, **options)  # type: ignore[arg-type]
 
     @staticmethod
     def _require_supported(kind: Kind | None) -> None:
-        if kind is not None and kind not in _TEXT_KINDS:
+        if kind is not None and kind not in _SUPPORTED_KINDS:
             raise UnsupportedInput(
                 f"les entrées de type « {kind.value} » ne sont pas encore prises en charge par cette version ; "
                 "collez le texte du message (--text) pour l'analyser"

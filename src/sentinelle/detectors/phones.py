@@ -88,7 +88,11 @@ class PhoneNumbers:
                 continue
             if role in (PhoneRole.CALLBACK, PhoneRole.INPUT):
                 to_call.append(phone)
-            if info.category in _SURCHARGED:
+            # A cost only matters for a number the message wants you to call: a surcharged number merely
+            # mentioned (a company's hotline in a newsletter footer) is not evidence of anything.
+            if role not in (PhoneRole.CALLBACK, PhoneRole.INPUT):
+                pass
+            elif info.category in _SURCHARGED:
                 flag("NUMBER_SURCHARGED", phone)
             elif info.category is Category.SHORT_UNKNOWN_COST and phone.normalized not in all_official:
                 flag("SHORT_NUMBER_UNKNOWN_COST", phone)

@@ -97,7 +97,10 @@ def split_url(url: str) -> UrlParts | None:
     if is_ip_host(host):
         registrable = host
     else:
-        registrable = public_suffix_list().privatesuffix(host) or host
+        found = public_suffix_list().privatesuffix(host)
+        if found is None and "." not in host:  # "top" (from href="top"), "localhost": not a site on the web
+            return None
+        registrable = found or host  # an unknown ending ("example.test") stays comparable as a whole
     return UrlParts(host, unicode_host, registrable, "@" in netloc)
 
 

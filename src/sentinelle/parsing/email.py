@@ -35,7 +35,6 @@ from email.header import decode_header, make_header
 from email.message import Message as MimeMessage
 from email.parser import BytesParser
 from email.policy import Policy
-from email.utils import getaddresses
 from functools import lru_cache
 from posixpath import basename
 from urllib.parse import unquote, urljoin, urlsplit
@@ -48,8 +47,8 @@ from ..extract.urls import find_links, make_link
 from ..model import Anomaly, Attachment, Kind, Link, LinkSource, Message, PhoneNumber, PhoneRole, Sender
 from ..textnorm import clean_text
 
-__all__ = ["DEFAULT_EMAIL_LIMITS", "EmailLimits", "HtmlView", "detect_file_type", "html_to_text",
-           "parse_email", "split_mailbox"]
+__all__ = ["DEFAULT_EMAIL_LIMITS", "EmailLimits", "HtmlView", "detect_file_type", "flatten_html",
+           "html_to_text", "parse_email", "split_mailbox"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +59,7 @@ class EmailLimits:
     max_depth: int = 50  # nesting of multipart / message parts; deeper is MIME_TOO_DEEP
     max_part_bytes: int = 20 * 1024 * 1024  # decoded bytes of one part read as text (hashes use all bytes)
     max_html_chars: int = 2_000_000  # characters of one HTML part given to the HTML parser
+    max_html_depth: int = 256  # estimated element nesting; deeper HTML is flattened first (HTML_TOO_DEEP)
     max_headers: int = 500  # header fields kept in ``Message.headers``
     max_defects: int = 100  # MIME_DEFECT anomalies recorded; the rest are counted in MIME_DEFECTS_TRUNCATED
     max_address_chars: int = 4096  # characters of a From/To/Cc value parsed for addresses
@@ -69,7 +69,7 @@ class EmailLimits:
 
 DEFAULT_EMAIL_LIMITS = EmailLimits()
 
-# A message wrapped in the parser's own fallback uses this policy; see the module docstring for why.
+# The policy the MIME tree is parsed with; the module docstring says why it is not policy.default.
 _PARSE_POLICY: Policy = email_policy.compat32
 _BASE64_DEFECTS = (
     email_errors.InvalidBase64PaddingDefect,
@@ -102,6 +102,23 @@ _BLOCK_TAGS = ("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tabl
 _BLOCK_SELECTOR = ",".join(_BLOCK_TAGS)
 _DROPPED_TAGS = ["script", "style", "head", "template", "title", "object", "embed", "applet"]
 _URL_JUNK = str.maketrans("", "", "\t\r\n")
+# HTML nesting guard. The HTML tree builder checks the open-element stack at many start tags (a <div>
+# closes an open <p> "in button scope"), so N nested blocks cost N^2: 100,000 <blockquote> took 80 s in
+# lexbor. Below _FEW_TAGS tags the worst case stays under a second and nothing is checked; above, the
+# nesting is estimated by a linear scan of the tags and a deep document is flattened before parsing.
+_FEW_TAGS = 10_000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})")
+_NO_NESTING = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                         "source", "track", "wbr", "p", "li", "td", "th", "tr", "option", "dt", "dd", "tbody",
+                         "thead", "tfoot", "colgroup", "optgroup", "rb", "rt", "rp", "html", "head", "body"])
+_HIDDEN_ELEMENT = re.compile(r"<(script|style)(?=[\s/>])", re.IGNORECASE)
+_FLAT_BLOCK = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + r"|br|td|th)(?=[\s/>])[^>]{0,2000}>",
+                         re.IGNORECASE)
+_FLAT_OTHER = re.compile(r"</?(?!(?:a|area|img|form|base|meta|br)[\s/>])[a-zA-Z][^>]{0,2000}>", re.IGNORECASE)
+# An address in a To/Cc list (linear; the stdlib address parser is a Python loop and cost 5 % of a parse).
+_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_HTML_TYPES = frozenset(["text/html", "text/xhtml", "text/x-html", "text/htm"])
 _PHONE_SCHEMES = ("tel:", "callto:", "sms:")
 _SKIPPED_SCHEMES = ("mailto:", "cid:", "mid:", "javascript:", "about:", "#")
 _MAX_DISPLAYED = 500
@@ -159,36 +176,50 @@ class HtmlView:
     forms: list[str] = field(default_factory=list)  # form actions
     images: list[str] = field(default_factory=list)  # remote image sources
     refreshes: list[str] = field(default_factory=list)  # <meta http-equiv=refresh> targets
+    skipped: int = 0  # targets beyond ``max_targets``, counted but not read
 
 
-def html_to_text(html: str) -> HtmlView:
+def html_to_text(html: str, *, max_targets: int = 10_000, flatten: bool = False) -> HtmlView:
     """Render HTML the way a mail client shows it: visible text with line breaks, plus its links.
 
     Scripts, styles and the head are dropped (a mail client never shows or runs them); block elements and
-    ``<br>`` become line breaks so that line-based locations and sentence cues keep working.
+    ``<br>`` become line breaks so that line-based locations and sentence cues keep working. At most
+    ``max_targets`` anchors, forms and images each are read. ``flatten`` first removes the structure
+    (``flatten_html``), for documents too deep for the HTML tree builder.
     """
     html = html.replace("\x00", "").replace(_BREAK, " ")
+    if flatten:
+        html = flatten_html(html, marker=_BREAK)
     tree = LexborHTMLParser(html)
     base = _base_href(tree)
-    refreshes = _meta_refreshes(tree, base)
+    view = HtmlView(text="", refreshes=_meta_refreshes(tree, base))
     tree.strip_tags(_DROPPED_TAGS)
-    _mark_breaks(tree)
-    view = HtmlView(text="", refreshes=refreshes)
-    for node in tree.css("a[href], area[href]"):
-        href = _resolve(node.attributes.get("href"), base)
-        if href:
-            view.anchors.append((href, _displayed_text(node)))
-    for node in tree.css("form[action]"):
-        action = _resolve(node.attributes.get("action"), base)
-        if action:
-            view.forms.append(action)
-    for node in tree.css("img[src]"):
-        src = _resolve(node.attributes.get("src"), base)
-        if src and src[:8].lower().startswith(("http://", "https://")):
-            view.images.append(src)
+    if not flatten:
+        _mark_breaks(tree)
+    _collect_targets(tree, base, view, max_targets)
     root = tree.root
     view.text = _collapse(root.text(separator="") if root is not None else "")
     return view
+
+
+def _collect_targets(tree: LexborHTMLParser, base: str | None, view: HtmlView, limit: int) -> None:
+    """Anchors (with their displayed text), form actions and remote images, ``limit`` of each at most."""
+    anchors = tree.css("a[href], area[href]")
+    forms = tree.css("form[action]")
+    images = tree.css("img[src], input[src]")  # <input type=image> is a picture button
+    view.skipped = sum(max(0, len(nodes) - limit) for nodes in (anchors, forms, images))
+    for node in anchors[:limit]:
+        href = _resolve(node.attrs.get("href"), base)
+        if href:
+            view.anchors.append((href, _displayed_text(node)))
+    for node in forms[:limit]:
+        action = _resolve(node.attrs.get("action"), base)
+        if action:
+            view.forms.append(action)
+    for node in images[:limit]:
+        src = _resolve(node.attrs.get("src"), base)
+        if src and src[:8].lower().startswith(("http://", "https://")):
+            view.images.append(src)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -227,8 +258,10 @@ class _Builder:
         self.elimits = email_limits
         self.anomalies: list[Anomaly] = []
         self.texts: list[str] = []
+        self.hidden_texts: list[str] = []  # plain alternatives of an HTML part (used if the HTML has no text)
         self.links = _LinkBag(limits.max_links)
         self.tel_phones: list[PhoneNumber] = []
+        self.bad_tel: set[str] = set()
         self.attachments: list[Attachment] = []
         self.defects_recorded = 0
         self.defects_dropped = 0
@@ -292,7 +325,7 @@ class _Builder:
             return value
         try:
             decoded = str(make_header(decode_header(value)))
-        except (email_errors.HeaderParseError, LookupError, UnicodeError, ValueError, binascii.Error) as exc:
+        except (email_errors.MessageError, LookupError, UnicodeError, ValueError, binascii.Error) as exc:
             self.add("BAD_HEADER_ENCODING", location=f"header:{name[:64]}", error=type(exc).__name__)
             return value
         return _fix_surrogates(decoded)
@@ -331,7 +364,7 @@ class _Builder:
 
     def _raw_body(self, raw: str) -> None:
         """The undecoded body of a message too deep to parse: read as HTML if it has links, else as text."""
-        lowered = raw[:200_000].lower()
+        lowered = raw.lower()
         if "<" in lowered and ("href" in lowered or "<html" in lowered):
             view = self._render(raw, 0)
             self.texts.append(view.text)
@@ -349,11 +382,9 @@ class _Builder:
         disposition = _safe_disposition(part)
         filename = self._filename(part)
         payload = self._payload(part, index)
-        is_attachment = disposition == "attachment" or (
-            disposition != "inline" and (filename is not None or maintype != "text"))
-        if is_attachment:
+        if _is_attachment(maintype, disposition, filename):
             self._attachment(part, index, ctype, filename, payload)
-        elif ctype in ("text/plain", "text/html"):
+        elif maintype == "text":  # any inline text/* is shown as text by mail clients
             self._body_text(part, index, ctype, payload, shown)
 
     def _payload(self, part: MimeMessage, index: int) -> bytes:
@@ -373,14 +404,13 @@ class _Builder:
     def _body_text(self, part: MimeMessage, index: int, ctype: str, payload: bytes, shown: bool) -> None:
         """Readable text of a body part; links are taken even from the alternative the client hides."""
         text = self._decode(part, index, self._cap_part(payload, index))
-        if ctype == "text/html":
+        if ctype in _HTML_TYPES:
             view = self._render(text, index)
             if shown:
                 self.texts.append(view.text)
             self._html_links(view, index, attachment=False)
         else:
-            if shown:
-                self.texts.append(text)
+            (self.texts if shown else self.hidden_texts).append(text)
             self._text_links(text, index, LinkSource.TEXT)
 
     def _attachment(self, part: MimeMessage, index: int, ctype: str, filename: str | None,
@@ -442,7 +472,12 @@ class _Builder:
         if len(html) > self.elimits.max_html_chars:
             self.add("HTML_TRUNCATED", location=f"part{index}", part=index, limit=self.elimits.max_html_chars)
             html = html[: self.elimits.max_html_chars]
-        return html_to_text(html)
+        deep = _html_depth(html, self.elimits.max_html_depth) > self.elimits.max_html_depth
+        if deep:
+            self.add("HTML_TOO_DEEP", location=f"part{index}", part=index, limit=self.elimits.max_html_depth)
+        view = html_to_text(html, max_targets=self.limits.max_links, flatten=deep)
+        self.links.seen += view.skipped
+        return view
 
     # -- links -------------------------------------------------------------------------------------------
 
@@ -484,7 +519,9 @@ class _Builder:
         raw = unquote(href.split(":", 1)[1]).split("?", 1)[0].split(";", 1)[0].strip()[:64]
         normalized = normalise_number(raw) if raw else None
         if normalized is None:
-            self.add("UNPARSABLE_PHONE", location=location, value=raw)
+            if raw not in self.bad_tel:  # a footer repeats its number in every link
+                self.bad_tel.add(raw)
+                self.add("UNPARSABLE_PHONE", location=location, value=raw)
             return
         if any(p.normalized == normalized for p in self.tel_phones):
             return
@@ -527,6 +564,10 @@ class _Builder:
         if self.defects_dropped:
             self.add("MIME_DEFECTS_TRUNCATED", limit=self.elimits.max_defects, dropped=self.defects_dropped)
         text = _TEXT_SEPARATOR.join(t for t in self.texts if t.strip())
+        if not text.strip() and any(t.strip() for t in self.hidden_texts):
+            # An HTML alternative without text (pictures only) hides the words the sender still wrote.
+            self.add("TEXT_FROM_HIDDEN_ALTERNATIVE")
+            text = _TEXT_SEPARATOR.join(t for t in self.hidden_texts if t.strip())
         if len(text) > self.limits.max_text_chars:
             self.add("TEXT_TRUNCATED", limit=self.limits.max_text_chars)
             text = text[: self.limits.max_text_chars]
@@ -585,6 +626,8 @@ class _Builder:
         if raw is None:
             return None
         display, address = split_mailbox(raw[: self.elimits.max_address_chars])
+        if address is not None:  # control characters (NUL...) are never part of an address
+            address = "".join(ch for ch in address if ch >= " " and ch != "\x7f")[:320] or None
         if display is not None:
             display = clean_text(self.decode_words(display, "From")).text.strip() or None
         if address is None and display is None and raw.strip():
@@ -598,10 +641,12 @@ class _Builder:
         if not values:
             return ()
         out: dict[str, None] = {}
-        for _, address in getaddresses(values):
-            address = address.strip()
-            if "@" in address and len(out) < self.elimits.max_recipients:
-                out.setdefault(address, None)
+        for value in values:
+            # Addresses only: quoted display names go first, so '"x@ameli.fr" <y@evil>' gives y@evil.
+            for address in _ADDRESS.findall(_QUOTED.sub(" ", value)):
+                if len(out) >= self.elimits.max_recipients:
+                    return tuple(out)
+                out.setdefault(address.strip("."), None)
         return tuple(out)
 
 
@@ -681,21 +726,38 @@ def _shown_alternative(part: MimeMessage, children: list[MimeMessage]) -> int | 
 
 
 def _alternative_rank(part: MimeMessage) -> int:
+    """2 for HTML (or a multipart holding HTML), 1 for other text, 0 for anything else."""
     ctype = _safe_content_type(part)
-    if ctype == "text/html":
-        return 2
     if ctype.startswith("multipart/"):
-        kids = _children(part) or []
-        types = {_safe_content_type(k) for k in kids[:20]}
-        return 2 if "text/html" in types else (1 if "text/plain" in types else 0)
-    return 1 if ctype == "text/plain" else 0
+        types = {_safe_content_type(k) for k in (_children(part) or [])[:20]}
+        return 2 if types & _HTML_TYPES else (1 if any(t.startswith("text/") for t in types) else 0)
+    return 2 if ctype in _HTML_TYPES else (1 if ctype.startswith("text/") else 0)
 
 
 def _safe_content_type(part: MimeMessage) -> str:
+    """The declared type, lower case; ``text/html charset=x`` (a missing ";") still reads as ``text/html``."""
     try:
-        return _fix_surrogates(part.get_content_type())[:128]
+        ctype = _fix_surrogates(part.get_content_type())
     except (ValueError, LookupError, UnicodeError, TypeError, IndexError):
         return "text/plain"
+    words = ctype.split(None, 1)
+    return words[0][:128] if words else "text/plain"
+
+
+def _is_attachment(maintype: str, disposition: str | None, filename: str | None) -> bool:
+    """Whether a leaf is a file rather than body text.
+
+    Text is body unless marked as an attachment or named; an image is body when inline (logos, pictures
+    in the HTML); any other type (PDF, archives, programs) is a file even when marked inline, because mail
+    clients offer it as one.
+    """
+    if disposition == "attachment":
+        return True
+    if maintype == "text":
+        return disposition != "inline" and filename is not None
+    if maintype == "image":
+        return disposition != "inline"
+    return True
 
 
 def _safe_disposition(part: MimeMessage) -> str | None:
@@ -793,7 +855,7 @@ def split_mailbox(raw: str) -> tuple[str | None, str | None]:
             address = token.strip("<>\"'();")
             rest = raw.replace(token, " ", 1)
             return _display_name(rest), address or None
-    return _display_name(raw), None
+    return _display_name(raw.replace("<>", " ")), None  # "<>" is the null sender of bounces
 
 
 def _display_name(value: str) -> str | None:
@@ -805,6 +867,56 @@ def _display_name(value: str) -> str | None:
         value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     value = value.strip()
     return value[:512] or None
+
+
+def _html_depth(html: str, limit: int) -> int:
+    """Estimated element nesting of an HTML document (0 when it has too few tags to matter).
+
+    Void elements and elements whose end tag is implied (``p``, ``li``, ``td``...) do not count, so that
+    sloppy but flat HTML is not mistaken for deep HTML; stray ``<`` in scripts only make the estimate high.
+    """
+    if html.count("<") <= _FEW_TAGS:
+        return 0
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        if match.group(2).lower() in _NO_NESTING:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
+
+
+def flatten_html(html: str, *, marker: str = "<br>") -> str:
+    """HTML without its structure, for documents too deep to parse safely (linear time).
+
+    Scripts and styles go with their content, block tags become ``marker`` (a line break), other tags are
+    dropped except links, images and forms, so the text and the targets survive.
+    """
+    html = _drop_hidden_elements(html)
+    html = _FLAT_BLOCK.sub(marker, html)
+    return _FLAT_OTHER.sub("", html)
+
+
+def _drop_hidden_elements(html: str) -> str:
+    """``<script>`` and ``<style>`` elements removed with their content (one forward pass)."""
+    lower = html.lower()
+    out: list[str] = []
+    pos = 0
+    while (match := _HIDDEN_ELEMENT.search(html, pos)) is not None:
+        out.append(html[pos:match.start()])
+        end = lower.find("</" + match.group(1).lower(), match.end())
+        if end == -1:
+            return "".join(out)
+        close = lower.find(">", end)
+        pos = len(html) if close == -1 else close + 1
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def _collapse(text: str) -> str:
@@ -836,8 +948,8 @@ def _displayed_text(anchor: LexborNode) -> str:
     text = " ".join(anchor.text(separator="").split())
     if text:
         return text[:_MAX_DISPLAYED]
-    for img in anchor.css("img"):
-        attrs = img.attributes
+    for img in anchor.css("img, input[src]"):
+        attrs = img.attrs
         for key in ("alt", "title"):
             value = (attrs.get(key) or "").strip()
             if value:
@@ -850,7 +962,7 @@ def _displayed_text(anchor: LexborNode) -> str:
                 name = ""
             if name:
                 return unquote(name)[:_MAX_DISPLAYED]
-    title = (anchor.attributes.get("title") or "").strip()
+    title = (anchor.attrs.get("title") or "").strip()
     return " ".join(title.split())[:_MAX_DISPLAYED]
 
 
@@ -875,7 +987,7 @@ def _base_href(tree: LexborHTMLParser) -> str | None:
     node = tree.css_first("base[href]")
     if node is None:
         return None
-    href = _resolve(node.attributes.get("href"), None)
+    href = _resolve(node.attrs.get("href"), None)
     return href if href and "://" in href[:16] else None
 
 
@@ -883,7 +995,7 @@ def _meta_refreshes(tree: LexborHTMLParser, base: str | None) -> list[str]:
     """Targets of ``<meta http-equiv="refresh" content="0; url=...">`` (redirects in HTML attachments)."""
     out: list[str] = []
     for node in tree.css("meta[http-equiv]"):
-        attrs = node.attributes
+        attrs = node.attrs
         if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
             continue
         content = attrs.get("content") or ""
