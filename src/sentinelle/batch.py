@@ -45,7 +45,7 @@ def _analyze_one(item: tuple[str, bytes]) -> dict[str, Any]:
 
 
 def _analyze_chunk(items: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-    return [_analyze_one(item) for item in items]
+    return [_analyze_or_report(item) for item in items]
 
 
 def _chunks(items: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
@@ -59,13 +59,40 @@ def _chunks(items: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tupl
         yield chunk
 
 
+_UNREADABLE = b"\0sentinelle-unreadable\0"  # marks a source that could not be read (never a real message)
+
+
+def _sources(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
+    """Messages under ``paths``; a file that cannot be read is passed on as a marked item, not dropped,
+    so that it becomes an error line in the output instead of vanishing from the count."""
+    failed: list[tuple[str, str]] = []
+
+    def on_error(label: str, exc: OSError) -> None:
+        failed.append((label, f"{type(exc).__name__}: {exc.strerror or exc}"))
+
+    for item in iter_email_sources(paths, on_error=on_error):
+        while failed:
+            label, error = failed.pop(0)
+            yield label, _UNREADABLE + error.encode("utf-8", "replace")
+        yield item
+    for label, error in failed:
+        yield label, _UNREADABLE + error.encode("utf-8", "replace")
+
+
+def _analyze_or_report(item: tuple[str, bytes]) -> dict[str, Any]:
+    label, raw = item
+    if raw.startswith(_UNREADABLE):
+        return {"source": label, "error": raw[len(_UNREADABLE):].decode("utf-8", "replace")}
+    return _analyze_one(item)
+
+
 def scan(paths: Iterable[Path], *, workers: int = 1) -> Iterator[dict[str, Any]]:
     """Verdict records for every message under ``paths``, in order. ``workers=1`` runs in this process."""
-    sources = iter_email_sources(paths)
+    sources = _sources(paths)
     if workers <= 1:
         _init_worker()
         for item in sources:
-            yield _analyze_one(item)
+            yield _analyze_or_report(item)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         # Bounded look-ahead: submit a few chunks per worker, so a huge mailbox is never held in memory.
@@ -92,7 +119,7 @@ class Progress:
         if self.enabled is None:
             self.enabled = self.stream.isatty()
 
-    def tick(self, level: str) -> None:
+    def tick(self) -> None:
         self.count += 1
         now = time.perf_counter()
         if self.enabled and now - self._last > 0.2:

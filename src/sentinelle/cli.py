@@ -168,7 +168,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
     for record in scan([Path(p) for p in args.paths], workers=workers):
         level = "error" if "error" in record else record["level"]
         levels[level] += 1
-        progress.tick(level)
+        progress.tick()
         if args.jsonl:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif "error" in record:
