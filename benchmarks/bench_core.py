@@ -59,77 +59,140 @@ class Sample:
 # Written for this benchmark, after the shapes of real messages (press reports, cybermalveillance.gouv.fr
 # examples, ordinary notifications). Not test data: nothing here is asserted.
 INLINE: tuple[Sample, ...] = (
-    Sample("scam", (
-        "AMELI : votre carte vitale arrive à expiration, veuillez la mettre à jour via ce lien "
-        "sante-infos.net/index.php"), {"sender": "+33612345678"}),
-    Sample("scam", (
-        "Assurance Maladie : vous avez droit à un remboursement de 258,40 EUR. Pour le recevoir, "
-        "confirmez vos coordonnées bancaires sur https://ameli-remboursement-fr.com/dossier")),
-    Sample("scam", (
-        "CPAM: Votre nouvelle carte Vitale est disponible. Des frais d'envoi de 1,49€ sont à régler"
-        " avant le 25/11 : https://bit.ly/3xVitale")),
-    Sample("scam", (
-        "Ameli.fr : dernier rappel, votre dossier sera suspendu sous 48h. Merci de rappeler le 08 "
-        "99 23 45 67 au plus vite.")),
-    Sample("scam", (
-        "Bonjour, ici votre CPAM. Merci de nous rappeler au 09 70 12 34 56 concernant votre dossier"
-        " de remboursement. Munissez-vous de votre carte bancaire."), {"kind": "voicemail"}),
-    Sample("scam", (
-        "AMELI: Suite à une erreur de calcul, un versement de 174,25€ est en attente. Complétez le "
-        "formulaire : hxxps://ameli-vitale[.]info/remb")),
-    Sample("scam", (
-        "Votre Carte Vitale expire le 30/11. Commandez la nouvelle sur "
-        "www.carte-vitale-renouvellement.fr pour éviter toute interruption de vos droits.")),
-    Sample("scam", (
-        "Assurance maladie : un code de confirmation vous a été envoyé par SMS, communiquez-le à "
-        "notre conseiller pour valider votre remboursement.")),
-    Sample("scam", (
-        "ameli : Votre espace a été bloqué. Identifiez-vous avec votre numéro de sécurité sociale "
-        "et votre mot de passe : http://192.168.14.3/ameli/login")),
-    Sample("scam", (
-        "Colis en attente : des frais de 2,99 € sont requis pour la livraison. Réglez ici : "
-        "https://laposte-suivi-colis.top/p")),
-    Sample("scam", (
-        "CPF : il vous reste 1 600€ de droits à la formation qui expirent bientôt, appelez vite le "
-        "01 86 65 43 21 !")),
-    Sample("genuine", (
-        "Assurance Maladie : votre attestation de droits est disponible dans votre compte ameli, "
-        "rubrique Mes démarches. Ce message est automatique, merci de ne pas y répondre."),
-        {"sender": "AMELI"}),
-    Sample("genuine", (
-        "Votre remboursement de 16,50 € pour la consultation du 03/10 a été effectué. Détail sur "
-        "ameli.fr ou dans l'appli compte ameli.")),
-    Sample("genuine", (
-        "RDV confirmé le mardi 14/11 à 9h40 avec le Dr Lefèvre (médecin généraliste), 12 rue Victor"
-        " Hugo, Lyon. Pour annuler : doctolib.fr")),
-    Sample("genuine", (
-        "Pharmacie du Centre : votre commande est prête, vous pouvez passer la récupérer aux heures"
-        " d'ouverture. Tél 04 67 12 34 56.")),
-    Sample("genuine", (
-        "Votre code de vérification est 482913. Ne le communiquez à personne.")),
-    Sample("genuine", (
-        "CPAM de l'Hérault : pour toute question sur votre dossier, appelez le 3646 (service "
-        "gratuit + prix appel) du lundi au vendredi.")),
-    Sample("chat", (
-        "Coucou ! Tu rentres à quelle heure ce soir ? Je fais des lasagnes 😊")),
-    Sample("chat", (
-        "Ok pour demain, je passe te prendre vers 8h devant la gare. Oublie pas ta carte vitale "
-        "pour le rdv chez le dentiste !")),
-    Sample("chat", (
-        "Maman a appelé, elle voudrait que tu la rappelles au 06 11 22 33 44 quand tu peux. Bisous")),
-    Sample("chat", (
-        "Jai raté le bus mdr, j'arrive dans 20 min, commencez sans moi")),
-    Sample("chat", (
-        "Tu peux m'envoyer le lien du site pour les places de concert ? C'était www.fnac.com ou "
-        "ticketmaster.fr ?")),
+    Sample(
+        "scam",
+        (
+            "AMELI : votre carte vitale arrive à expiration, veuillez la mettre à jour via ce lien "
+            "sante-infos.net/index.php"
+        ),
+        {"sender": "+33612345678"},
+    ),
+    Sample(
+        "scam",
+        (
+            "Assurance Maladie : vous avez droit à un remboursement de 258,40 EUR. Pour le recevoir, "
+            "confirmez vos coordonnées bancaires sur https://ameli-remboursement-fr.com/dossier"
+        ),
+    ),
+    Sample(
+        "scam",
+        (
+            "CPAM: Votre nouvelle carte Vitale est disponible. Des frais d'envoi de 1,49€ sont à régler"
+            " avant le 25/11 : https://bit.ly/3xVitale"
+        ),
+    ),
+    Sample(
+        "scam",
+        (
+            "Ameli.fr : dernier rappel, votre dossier sera suspendu sous 48h. Merci de rappeler le 08 "
+            "99 23 45 67 au plus vite."
+        ),
+    ),
+    Sample(
+        "scam",
+        (
+            "Bonjour, ici votre CPAM. Merci de nous rappeler au 09 70 12 34 56 concernant votre dossier"
+            " de remboursement. Munissez-vous de votre carte bancaire."
+        ),
+        {"kind": "voicemail"},
+    ),
+    Sample(
+        "scam",
+        (
+            "AMELI: Suite à une erreur de calcul, un versement de 174,25€ est en attente. Complétez le "
+            "formulaire : hxxps://ameli-vitale[.]info/remb"
+        ),
+    ),
+    Sample(
+        "scam",
+        (
+            "Votre Carte Vitale expire le 30/11. Commandez la nouvelle sur "
+            "www.carte-vitale-renouvellement.fr pour éviter toute interruption de vos droits."
+        ),
+    ),
+    Sample(
+        "scam",
+        (
+            "Assurance maladie : un code de confirmation vous a été envoyé par SMS, communiquez-le à "
+            "notre conseiller pour valider votre remboursement."
+        ),
+    ),
+    Sample(
+        "scam",
+        (
+            "ameli : Votre espace a été bloqué. Identifiez-vous avec votre numéro de sécurité sociale "
+            "et votre mot de passe : http://192.168.14.3/ameli/login"
+        ),
+    ),
+    Sample(
+        "scam",
+        (
+            "Colis en attente : des frais de 2,99 € sont requis pour la livraison. Réglez ici : "
+            "https://laposte-suivi-colis.top/p"
+        ),
+    ),
+    Sample(
+        "scam",
+        ("CPF : il vous reste 1 600€ de droits à la formation qui expirent bientôt, appelez vite le 01 86 65 43 21 !"),
+    ),
+    Sample(
+        "genuine",
+        (
+            "Assurance Maladie : votre attestation de droits est disponible dans votre compte ameli, "
+            "rubrique Mes démarches. Ce message est automatique, merci de ne pas y répondre."
+        ),
+        {"sender": "AMELI"},
+    ),
+    Sample(
+        "genuine",
+        (
+            "Votre remboursement de 16,50 € pour la consultation du 03/10 a été effectué. Détail sur "
+            "ameli.fr ou dans l'appli compte ameli."
+        ),
+    ),
+    Sample(
+        "genuine",
+        (
+            "RDV confirmé le mardi 14/11 à 9h40 avec le Dr Lefèvre (médecin généraliste), 12 rue Victor"
+            " Hugo, Lyon. Pour annuler : doctolib.fr"
+        ),
+    ),
+    Sample(
+        "genuine",
+        (
+            "Pharmacie du Centre : votre commande est prête, vous pouvez passer la récupérer aux heures"
+            " d'ouverture. Tél 04 67 12 34 56."
+        ),
+    ),
+    Sample("genuine", ("Votre code de vérification est 482913. Ne le communiquez à personne.")),
+    Sample(
+        "genuine",
+        (
+            "CPAM de l'Hérault : pour toute question sur votre dossier, appelez le 3646 (service "
+            "gratuit + prix appel) du lundi au vendredi."
+        ),
+    ),
+    Sample("chat", ("Coucou ! Tu rentres à quelle heure ce soir ? Je fais des lasagnes 😊")),
+    Sample(
+        "chat",
+        (
+            "Ok pour demain, je passe te prendre vers 8h devant la gare. Oublie pas ta carte vitale "
+            "pour le rdv chez le dentiste !"
+        ),
+    ),
+    Sample("chat", ("Maman a appelé, elle voudrait que tu la rappelles au 06 11 22 33 44 quand tu peux. Bisous")),
+    Sample("chat", ("Jai raté le bus mdr, j'arrive dans 20 min, commencez sans moi")),
+    Sample(
+        "chat",
+        ("Tu peux m'envoyer le lien du site pour les places de concert ? C'était www.fnac.com ou ticketmaster.fr ?"),
+    ),
 )
 
 # 88milSMS anonymisation tags -> fillers of the same nature, chosen by the tag's number so that one message
 # keeps using the same name for the same person.
 _FILLERS: dict[str, tuple[str, ...]] = {
     "PRE": ("Julie", "Thomas", "Camille", "Nicolas", "Léa", "Mathieu", "Sarah", "Antoine", "Chloé", "Hugo"),
-    "SUR": ("Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Moreau", "Laurent", "Garcia", "Roux",
-            "Faure"),
+    "SUR": ("Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Moreau", "Laurent", "Garcia", "Roux", "Faure"),
     "TEL": ("06 12 34 56 78", "06 98 76 54 32", "04 67 12 34 56", "07 81 23 45 67"),
     "ADR": ("12 rue des Lilas", "3 avenue de la Gare", "27 boulevard Victor Hugo"),
     "LIE": ("Montpellier", "Sète", "Lunel", "Nîmes", "Béziers"),
@@ -293,8 +356,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run(seconds: float, corpus_limit: int, seed: int, cpu: int | None = None,
-        profile_top: int = 0) -> dict[str, Any]:
+def run(seconds: float, corpus_limit: int, seed: int, cpu: int | None = None, profile_top: int = 0) -> dict[str, Any]:
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     cpu = pin_to_one_cpu(cpu)
 
@@ -370,8 +432,11 @@ def run(seconds: float, corpus_limit: int, seed: int, cpu: int | None = None,
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "sentinelle_version": f"{sentinelle.__version__}+data.{engine.knowledge.digest}",
-        "machine": {**machine(), "pinned_cpu": cpu,
-                    "loadavg_1min_before": round(load_before[0], 2) if load_before else None},
+        "machine": {
+            **machine(),
+            "pinned_cpu": cpu,
+            "loadavg_1min_before": round(load_before[0], 2) if load_before else None,
+        },
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "startup_ms": {
             "import": round((t1 - t0) * 1000, 1),
@@ -429,8 +494,10 @@ def report(r: dict[str, Any]) -> str:
         f"mix         {mix['messages']} messages ({mix['distinct']} distinct): "
         + ", ".join(f"{g} {n}" for g, n in sorted(mix["groups"].items()))
         + f"; {mix['chars_mean']} chars on average (median {mix['chars_p50']:.0f}, max {mix['chars_max']})",
-        "levels      " + "; ".join(f"{g}: " + ", ".join(f"{lv} {n}" for lv, n in sorted(c.items()))
-                                   for g, c in mix["levels_by_group"].items()),
+        "levels      "
+        + "; ".join(
+            f"{g}: " + ", ".join(f"{lv} {n}" for lv, n in sorted(c.items())) for g, c in mix["levels_by_group"].items()
+        ),
         f"start-up    import {s['import']} ms + Engine() {s['engine']} ms + first analysis "
         f"{s['first_analysis']} ms = {s['total_cold']} ms (a second Engine(): {s['second_engine']} ms)",
         f"throughput  {t['per_second']:,.0f} analyses/s on one core ({t['analyses']:,} in {t['seconds']} s, "
@@ -450,12 +517,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the timed loop (default 10)")
     parser.add_argument("--json", metavar="OUT", type=Path, help="also write the figures as JSON to OUT")
-    parser.add_argument("--corpus-limit", type=int, default=2000,
-                        help="personal SMS taken from 88milSMS when present (default 2000; 0: none)")
+    parser.add_argument(
+        "--corpus-limit",
+        type=int,
+        default=2000,
+        help="personal SMS taken from 88milSMS when present (default 2000; 0: none)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="shuffle seed of the mix (default 1)")
     parser.add_argument("--cpu", type=int, help="CPU to pin the process to (default: the idlest one)")
-    parser.add_argument("--profile", type=int, metavar="N", default=0,
-                        help="after the measurement, print the N hottest files and functions (cProfile)")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        default=0,
+        help="after the measurement, print the N hottest files and functions (cProfile)",
+    )
     args = parser.parse_args(argv)
     result = run(args.seconds, args.corpus_limit, args.seed, args.cpu, args.profile)
     print(report(result))

@@ -71,7 +71,9 @@ def all_cores(folders: list[Path], workers: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus" / "email")
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus" / "email"
+    )
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--json", type=Path)
@@ -89,22 +91,35 @@ def main(argv: list[str] | None = None) -> int:
         "version": __version__,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
-        "corpus": {"messages": len(raw), "mean_bytes": statistics.fmean(sizes), "median_bytes": sizes[len(sizes) // 2],
-                   "max_bytes": sizes[-1]},
+        "corpus": {
+            "messages": len(raw),
+            "mean_bytes": statistics.fmean(sizes),
+            "median_bytes": sizes[len(sizes) // 2],
+            "max_bytes": sizes[-1],
+        },
         "one_core": single,
         "peak_rss_mib": rss,
         "all_cores": parallel,
     }
-    print(f"corpus      {len(raw)} e-mails ({', '.join(FOLDERS)}), mean {result['corpus']['mean_bytes'] / 1024:.1f} KiB, "
-          f"median {sizes[len(sizes) // 2] / 1024:.1f} KiB, max {sizes[-1] / 1024:.0f} KiB")
-    print(f"one core    {single['per_second']:,.0f} e-mails/s (CPU/wall {single['cpu_over_wall']:.2f}); latency mean "
-          f"{single['mean_ms']:.2f} ms, p50 {single['p50_ms']:.2f}, p95 {single['p95_ms']:.2f}, p99 {single['p99_ms']:.2f}, "
-          f"max {single['max_ms']:.1f} ms")
-    print(f"all cores   {parallel['per_second']:,.0f} e-mails/s with {parallel['workers']} worker processes "
-          f"(sentinelle.batch.scan, files read from disk) — goal 500/s "
-          f"{'met' if parallel['per_second'] >= 500 else 'NOT met'}")
-    print(f"memory      peak RSS {rss:.0f} MiB (single process, corpus held in memory); "
-          f"largest worker {parallel['worker_peak_rss_mib']:.0f} MiB")
+    print(
+        f"corpus      {len(raw)} e-mails ({', '.join(FOLDERS)}), mean {result['corpus']['mean_bytes'] / 1024:.1f} KiB, "
+        f"median {sizes[len(sizes) // 2] / 1024:.1f} KiB, max {sizes[-1] / 1024:.0f} KiB"
+    )
+    print(
+        f"one core    {single['per_second']:,.0f} e-mails/s (CPU/wall {single['cpu_over_wall']:.2f}); latency mean "
+        f"{single['mean_ms']:.2f} ms, p50 {single['p50_ms']:.2f}, p95 {single['p95_ms']:.2f}, "
+        f"p99 {single['p99_ms']:.2f}, "
+        f"max {single['max_ms']:.1f} ms"
+    )
+    print(
+        f"all cores   {parallel['per_second']:,.0f} e-mails/s with {parallel['workers']} worker processes "
+        f"(sentinelle.batch.scan, files read from disk) — goal 500/s "
+        f"{'met' if parallel['per_second'] >= 500 else 'NOT met'}"
+    )
+    print(
+        f"memory      peak RSS {rss:.0f} MiB (single process, corpus held in memory); "
+        f"largest worker {parallel['worker_peak_rss_mib']:.0f} MiB"
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2))

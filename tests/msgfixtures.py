@@ -78,7 +78,7 @@ def _balanced(ids: list[int], entries: list[_Entry], depth: int, red_depth: int 
     node = entries[ids[mid]]
     node.color = _RED if depth == red_depth else _BLACK
     node.left = _balanced(ids[:mid], entries, depth + 1, red_depth)
-    node.right = _balanced(ids[mid + 1:], entries, depth + 1, red_depth)
+    node.right = _balanced(ids[mid + 1 :], entries, depth + 1, red_depth)
     return ids[mid]
 
 
@@ -96,6 +96,7 @@ def check_red_black(entries: Sequence[tuple[str, int, int, int]], root: int) -> 
 
     Raises ``AssertionError`` when the order, the red rule or the black-height rule of [MS-CFB] 2.6.4 fails.
     """
+
     def walk(node: int, low: tuple[int, str] | None, high: tuple[int, str] | None, parent_red: bool) -> int:
         if node == _NOSTREAM:
             return 1
@@ -163,7 +164,7 @@ def write_cfb(tree: Tree, *, root_clsid: bytes = bytes(16)) -> bytes:
         first = len(sectors)
         count = -(-len(data) // _SECTOR)
         for k in range(count):
-            sectors.append(data[k * _SECTOR:(k + 1) * _SECTOR].ljust(_SECTOR, b"\x00"))
+            sectors.append(data[k * _SECTOR : (k + 1) * _SECTOR].ljust(_SECTOR, b"\x00"))
         fat.extend(range(first + 1, first + count))
         fat.append(_ENDOFCHAIN)
         return first
@@ -193,17 +194,30 @@ def write_cfb(tree: Tree, *, root_clsid: bytes = bytes(16)) -> bytes:
     fat.extend([_FREESECT] * (n_fat * (_SECTOR // 4) - len(fat)))
     fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
     for k in range(n_fat):
-        sectors.append(fat_bytes[k * _SECTOR:(k + 1) * _SECTOR])
+        sectors.append(fat_bytes[k * _SECTOR : (k + 1) * _SECTOR])
 
     difat = [fat_start + k for k in range(n_fat)] + [_FREESECT] * (109 - n_fat)
-    header = b"".join([
-        _MAGIC, bytes(16),
-        struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6),  # minor, major v3, byte order, 2^9, 2^6
-        bytes(6),
-        struct.pack("<IIIIIIIII", 0, n_fat, first_dir, 0, _MINI_CUTOFF,
-                    first_minifat, len(minifat_bytes) // _SECTOR, _ENDOFCHAIN, 0),
-        struct.pack("<109I", *difat),
-    ])
+    header = b"".join(
+        [
+            _MAGIC,
+            bytes(16),
+            struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6),  # minor, major v3, byte order, 2^9, 2^6
+            bytes(6),
+            struct.pack(
+                "<IIIIIIIII",
+                0,
+                n_fat,
+                first_dir,
+                0,
+                _MINI_CUTOFF,
+                first_minifat,
+                len(minifat_bytes) // _SECTOR,
+                _ENDOFCHAIN,
+                0,
+            ),
+            struct.pack("<109I", *difat),
+        ]
+    )
     assert len(header) == _SECTOR
     return header + b"".join(sectors)
 
@@ -213,20 +227,27 @@ def _direntry(entry: _Entry) -> bytes:
     name = entry.name.encode("utf-16-le")
     size = len(entry.data) if entry.kind != _OBJ_STORAGE else 0
     start = entry.start if entry.kind != _OBJ_STORAGE else 0
-    return b"".join([
-        name.ljust(64, b"\x00"),
-        struct.pack("<HBB", len(name) + 2, entry.kind, entry.color),
-        struct.pack("<III", entry.left, entry.right, entry.child),
-        entry.clsid,
-        struct.pack("<I", 0),  # state bits
-        bytes(16),  # creation and modification times (none)
-        struct.pack("<IQ", start, size),
-    ])
+    return b"".join(
+        [
+            name.ljust(64, b"\x00"),
+            struct.pack("<HBB", len(name) + 2, entry.kind, entry.color),
+            struct.pack("<III", entry.left, entry.right, entry.child),
+            entry.clsid,
+            struct.pack("<I", 0),  # state bits
+            bytes(16),  # creation and modification times (none)
+            struct.pack("<IQ", start, size),
+        ]
+    )
 
 
 def _free_direntry() -> bytes:
-    return bytes(64) + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", _NOSTREAM, _NOSTREAM, _NOSTREAM) \
-        + bytes(16 + 4 + 16) + struct.pack("<IQ", 0, 0)
+    return (
+        bytes(64)
+        + struct.pack("<HBB", 0, 0, 0)
+        + struct.pack("<III", _NOSTREAM, _NOSTREAM, _NOSTREAM)
+        + bytes(16 + 4 + 16)
+        + struct.pack("<IQ", 0, 0)
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -260,12 +281,22 @@ class Reference:
     url: str
 
 
-def build_msg(subject: str | None, sender_name: str | None, sender_email: str | None,
-              to: Sequence[tuple[str, str]] = (), body: str | None = None, html: str | bytes | None = None,
-              rtf: bytes | None = None, headers: str | None = None,
-              attachments: Sequence[Attached] = (), *, message_class: str = "IPM.Note",
-              sent: dt.datetime | None = None, internet_cpid: int | None = None,
-              extra_streams: Mapping[str, bytes] | None = None) -> bytes:
+def build_msg(
+    subject: str | None,
+    sender_name: str | None,
+    sender_email: str | None,
+    to: Sequence[tuple[str, str]] = (),
+    body: str | None = None,
+    html: str | bytes | None = None,
+    rtf: bytes | None = None,
+    headers: str | None = None,
+    attachments: Sequence[Attached] = (),
+    *,
+    message_class: str = "IPM.Note",
+    sent: dt.datetime | None = None,
+    internet_cpid: int | None = None,
+    extra_streams: Mapping[str, bytes] | None = None,
+) -> bytes:
     """The bytes of an Outlook ``.msg`` file with these properties.
 
     ``to`` holds (display name, SMTP address) pairs. ``html`` as ``str`` is stored as UTF-8 and
@@ -275,8 +306,21 @@ def build_msg(subject: str | None, sender_name: str | None, sender_email: str | 
     """
     if isinstance(html, str) and internet_cpid is None:
         internet_cpid = 65001
-    tree = _message_tree(subject, sender_name, sender_email, to, body, html, rtf, headers, attachments,
-                         message_class=message_class, sent=sent, internet_cpid=internet_cpid, embedded=False)
+    tree = _message_tree(
+        subject,
+        sender_name,
+        sender_email,
+        to,
+        body,
+        html,
+        rtf,
+        headers,
+        attachments,
+        message_class=message_class,
+        sent=sent,
+        internet_cpid=internet_cpid,
+        embedded=False,
+    )
     tree["__nameid_version1.0"] = {
         "__substg1.0_00020102": b"",  # GUID stream
         "__substg1.0_00030102": b"",  # entry stream
@@ -287,11 +331,22 @@ def build_msg(subject: str | None, sender_name: str | None, sender_email: str | 
     return write_cfb(tree, root_clsid=_MSG_CLSID)
 
 
-def _message_tree(subject: str | None, sender_name: str | None, sender_email: str | None,
-                  to: Sequence[tuple[str, str]], body: str | None, html: str | bytes | None,
-                  rtf: bytes | None, headers: str | None, attachments: Sequence[Attached],
-                  *, message_class: str, sent: dt.datetime | None, internet_cpid: int | None,
-                  embedded: bool) -> dict[str, bytes | Tree]:
+def _message_tree(
+    subject: str | None,
+    sender_name: str | None,
+    sender_email: str | None,
+    to: Sequence[tuple[str, str]],
+    body: str | None,
+    html: str | bytes | None,
+    rtf: bytes | None,
+    headers: str | None,
+    attachments: Sequence[Attached],
+    *,
+    message_class: str,
+    sent: dt.datetime | None,
+    internet_cpid: int | None,
+    embedded: bool,
+) -> dict[str, bytes | Tree]:
     """The storages and streams of one message object (top-level or embedded)."""
     props = _Props()
     tree: dict[str, bytes | Tree] = {}
@@ -354,9 +409,20 @@ def _message_tree(subject: str | None, sender_name: str | None, sender_email: st
             aprops.fixed(0x3705, _PT_LONG, 5)  # PR_ATTACH_METHOD: afEmbeddedMessage
             aprops.object(0x3701)
             atree["__substg1.0_3701000D"] = _message_tree(
-                content.subject, content.sender_name, content.sender_email, content.to, content.body,
-                content.html, content.rtf, None, content.attachments, message_class="IPM.Note", sent=None,
-                internet_cpid=65001 if isinstance(content.html, str) else None, embedded=True)
+                content.subject,
+                content.sender_name,
+                content.sender_email,
+                content.to,
+                content.body,
+                content.html,
+                content.rtf,
+                None,
+                content.attachments,
+                message_class="IPM.Note",
+                sent=None,
+                internet_cpid=65001 if isinstance(content.html, str) else None,
+                embedded=True,
+            )
         elif isinstance(content, Reference):
             aprops.fixed(0x3705, _PT_LONG, 7)  # PR_ATTACH_METHOD: afByWebReference
             atree["__substg1.0_370D001F"] = aprops.string(0x370D, content.url)  # PR_ATTACH_LONG_PATHNAME

@@ -22,8 +22,9 @@ def _tree(tmp_path: Path) -> Path:
     shutil.copy(EMAIL / "ameli_notification_dmarc_fail_foreign_link.eml", root / "sub" / "b.eml")
     seed = (EMAIL / "displayed_ameli_link_to_lookalike.eml").read_bytes()
     genuine = (EMAIL / "mutual_insurer_newsletter.eml").read_bytes()
-    (root / "box.mbox").write_bytes(b"From x@y Mon Jan  1 00:00:00 2024\n" + seed + b"\n"
-                                    + b"From x@y Mon Jan  1 00:00:01 2024\n" + genuine + b"\n")
+    (root / "box.mbox").write_bytes(
+        b"From x@y Mon Jan  1 00:00:00 2024\n" + seed + b"\n" + b"From x@y Mon Jan  1 00:00:01 2024\n" + genuine + b"\n"
+    )
     maildir = root / "Maildir"
     for sub in ("cur", "new", "tmp"):
         (maildir / sub).mkdir(parents=True)
@@ -36,13 +37,17 @@ def test_scan_finds_every_message_with_a_source_label(tmp_path: Path) -> None:
     records = list(scan([_tree(tmp_path)]))
     sources = [r["source"] for r in records]
     assert len(records) == 6
-    assert any(s.endswith("box.mbox#1") for s in sources) and any(s.endswith("box.mbox#2") for s in sources)
+    assert any(s.endswith("box.mbox#1") for s in sources)
+    assert any(s.endswith("box.mbox#2") for s in sources)
     assert any("Maildir" in s for s in sources)
-    by_name = {Path(r["source"].split("#")[0]).name + ("#" + r["source"].split("#")[1] if "#" in r["source"] else ""): r
-               for r in records}
+    by_name = {
+        Path(r["source"].split("#")[0]).name + ("#" + r["source"].split("#")[1] if "#" in r["source"] else ""): r
+        for r in records
+    }
     assert by_name["b.eml"]["level"] == "fraud"
     assert by_name["a.eml"]["level"] == "no_sign"
-    assert by_name["box.mbox#1"]["level"] == "fraud" and by_name["box.mbox#2"]["level"] == "no_sign"
+    assert by_name["box.mbox#1"]["level"] == "fraud"
+    assert by_name["box.mbox#2"]["level"] == "no_sign"
     assert "level" in by_name["garbage.eml"]  # garbage still gets a verdict line, never stops the run
 
 
@@ -56,7 +61,8 @@ def test_cli_scan_jsonl_and_summary(tmp_path: Path, capsys: pytest.CaptureFixtur
     code = main(["scan", str(_tree(tmp_path)), "--jsonl", "--workers", "1", "--no-progress"], stdout=out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert code == EXIT_FLAGGED
-    assert len(lines) == 6 and all("source" in line for line in lines)
+    assert len(lines) == 6
+    assert all("source" in line for line in lines)
     assert "6 messages" in capsys.readouterr().err
 
 
@@ -65,7 +71,8 @@ def test_unreadable_file_becomes_an_error_line(tmp_path: Path) -> None:
     dangling = tmp_path / "gone.eml"
     dangling.symlink_to(tmp_path / "does-not-exist.eml")  # unreadable even for root
     records = list(scan([dangling, root]))
-    assert records[0]["source"].endswith("gone.eml") and "FileNotFoundError" in records[0]["error"]
+    assert records[0]["source"].endswith("gone.eml")
+    assert "FileNotFoundError" in records[0]["error"]
     assert len(records) == 7  # the six readable messages are still analysed
 
 

@@ -26,7 +26,9 @@ def test_scam_file_gives_fraud_report_in_french_and_exit_1() -> None:
     code, out = run(["check", str(SCAM)])
     assert code == EXIT_FLAGGED
     assert out.startswith("FRAUDE")
-    assert "Pourquoi" in out and "Que faire maintenant" in out and "Où signaler" in out
+    assert "Pourquoi" in out
+    assert "Que faire maintenant" in out
+    assert "Où signaler" in out
     assert "sante-infos.net" in out
     assert "3646" in out  # the organisation's own advice: call 3646 yourself
 
@@ -42,16 +44,36 @@ def test_json_output_is_exactly_the_verdict_dict() -> None:
     assert code == EXIT_FLAGGED
     data = json.loads(out)
     assert data == analyze(SCAM, kind="sms").to_dict()
-    assert set(data) == {"level", "score", "organisation", "kind", "evidence", "advice", "report_to", "anomalies",
-                         "failures", "version"}
-    assert data["level"] == "fraud" and data["organisation"] == "assurance_maladie"
+    assert set(data) == {
+        "level",
+        "score",
+        "organisation",
+        "kind",
+        "evidence",
+        "advice",
+        "report_to",
+        "anomalies",
+        "failures",
+        "version",
+    }
+    assert data["level"] == "fraud"
+    assert data["organisation"] == "assurance_maladie"
     first = data["evidence"][0]
     assert set(first) == {"code", "detector", "weight", "explanation", "observed", "location"}
 
 
 def test_text_option_with_sender_and_english() -> None:
-    code, out = run(["check", "--text", "Ameli: votre remboursement de 89 euros est en attente, cliquez sur ameli-rembourse.com",
-                     "--sender", "06 12 34 56 78", "--lang", "en"])
+    code, out = run(
+        [
+            "check",
+            "--text",
+            "Ameli: votre remboursement de 89 euros est en attente, cliquez sur ameli-rembourse.com",
+            "--sender",
+            "06 12 34 56 78",
+            "--lang",
+            "en",
+        ]
+    )
     assert code == EXIT_FLAGGED
     assert out.startswith("FRAUD: this message is a scam")
     assert "mobile number" in out
@@ -64,10 +86,22 @@ def test_stdin_dash() -> None:
 
 
 def test_voicemail_with_caller_id() -> None:
-    code, out = run(["check", "--kind", "call", "--caller-id", "3646", "--json", "--text",
-                     "Bonjour, c'est votre CPAM, pour sécuriser votre dossier donnez-moi votre RIB et le numéro de votre carte bancaire"])
+    code, out = run(
+        [
+            "check",
+            "--kind",
+            "call",
+            "--caller-id",
+            "3646",
+            "--json",
+            "--text",
+            "Bonjour, c'est votre CPAM, pour sécuriser votre dossier donnez-moi votre RIB "
+            "et le numéro de votre carte bancaire",
+        ]
+    )
     data = json.loads(out)
-    assert code == EXIT_FLAGGED and data["level"] == "fraud"
+    assert code == EXIT_FLAGGED
+    assert data["level"] == "fraud"
     assert "CALLER_ID_OFFICIAL" in {e["code"] for e in data["evidence"]}
     assert any(c["url"] == "https://jalerte.arcep.fr" for c in data["report_to"])
 

@@ -76,7 +76,8 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
         '<p>Cliquez sur <a href="https://ameli-rembourse.com/login">https://www.ameli.fr/assure</a> '
         'ou sur <a href="https://clicks.example.net/t">www.example.org</a>.</p>'
         '<img src="https://cdn.example.net/ameli-logo.png" alt="logo ameli">'
-        '<form action="https://collect.example.net/post">RIB <input name="iban"> cryptogramme <input name="cvv"></form>\n'
+        '<form action="https://collect.example.net/post">RIB <input name="iban"> '
+        'cryptogramme <input name="cvv"></form>\n'
         "--b1\nContent-Type: application/octet-stream; name=facture.pdf\n"
         "Content-Disposition: attachment; filename=facture.pdf\nContent-Transfer-Encoding: base64\n\n"
         "PGh0bWw+PGZvcm0+PC9mb3JtPjwvaHRtbD4=\n"
@@ -90,7 +91,8 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
         {},
     ),
     (
-        "Authentication-Results: mx.example.fr; dkim=pass header.d=info.ameli.fr; dmarc=pass header.from=info.ameli.fr\n"
+        "Authentication-Results: mx.example.fr; dkim=pass header.d=info.ameli.fr; "
+        "dmarc=pass header.from=info.ameli.fr\n"
         "From: Votre Assurance Maladie <assurance-maladie@info.ameli.fr>\n"
         "To: assure@example.fr\nSubject: Information de paiement\n"
         "Content-Type: text/plain; charset=utf-8\n\n"
@@ -286,9 +288,7 @@ def test_there_are_detectors() -> None:
 def test_composites_are_exercised_and_render() -> None:
     weights = sentinelle.default_engine().knowledge.weights
     for lang in LANGS:
-        produced = {
-            ev.signal: ev for v in sample_verdicts(lang) for ev in v.evidence if ev.detector == "composite"
-        }
+        produced = {ev.signal: ev for v in sample_verdicts(lang) for ev in v.evidence if ev.detector == "composite"}
         assert {c.code for c in weights.composites} <= set(produced)
         for code, ev in produced.items():
             assert ev.explanation.strip(), (lang, code)

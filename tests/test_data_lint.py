@@ -29,14 +29,13 @@ ANOMALY_CODES = {
     for path in PACKAGE.rglob("*.py")
     for code in re.findall(
         # Anomaly("CODE"...) and the parsers' helpers: self.add("CODE"...), builder.add(...), _anomaly(...)
-        r"""(?:Anomaly|\.add|_anomaly)\(\s*(?:code\s*=\s*)?["']([A-Z0-9_]+)["']""", path.read_text(encoding="utf-8")
+        r"""(?:Anomaly|\.add|_anomaly)\(\s*(?:code\s*=\s*)?["']([A-Z0-9_]+)["']""",
+        path.read_text(encoding="utf-8"),
     )
 }
 # Zero-width, joiners, soft hyphen, BOM, bidi embeddings/overrides/isolates, Arabic letter mark.
 INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-DATA_FILES = sorted(
-    p for p in DATA.rglob("*") if p.is_file() and p.suffix in {".toml", ".txt", ".json", ".csv"}
-)
+DATA_FILES = sorted(p for p in DATA.rglob("*") if p.is_file() and p.suffix in {".toml", ".txt", ".json", ".csv"})
 
 
 def _placeholders(template: str) -> set[str]:
@@ -185,9 +184,7 @@ def test_urgency_examples() -> None:
 @pytest.mark.parametrize("path", DATA_FILES, ids=[str(p.relative_to(DATA)) for p in DATA_FILES])
 def test_no_invisible_characters_in_data_files(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    found = [
-        (text.count("\n", 0, m.start()) + 1, f"U+{ord(m.group()):04X}") for m in INVISIBLE.finditer(text)
-    ]
+    found = [(text.count("\n", 0, m.start()) + 1, f"U+{ord(m.group()):04X}") for m in INVISIBLE.finditer(text)]
     assert not found, f"write invisible characters as \\u escapes: (line, char) {found[:5]}"
 
 
@@ -237,9 +234,7 @@ def test_new_profile_is_discovered(tmp_path: Path) -> None:
     assert {"CLAIMS_ORGANISATION", "LINK_NOT_OFFICIAL", "LINK_BRAND_IN_DOMAIN"} <= v.signals
     assert v.level is sentinelle.Level.FRAUD
     assert any("la CAF" in e.explanation and "caf.fr" in e.explanation for e in v.evidence)
-    genuine = engine.analyze(
-        "CAF : votre attestation est disponible sur caf.fr. Une question ? Appelez le 3230."
-    )
+    genuine = engine.analyze("CAF : votre attestation est disponible sur caf.fr. Une question ? Appelez le 3230.")
     assert genuine.organisation == "caf"
     assert genuine.level is sentinelle.Level.NO_SIGN
     # The default engine does not know the CAF: profiles are data, not globals.

@@ -55,8 +55,8 @@ def _warm_engine() -> None:
 
 # ---------------------------------------------------------------- empty, huge, badly encoded, binary
 
-@pytest.mark.parametrize("source", ["", b"", "   \n\t ", b"\xef\xbb\xbf"],
-                         ids=["str", "bytes", "blank", "bom-only"])
+
+@pytest.mark.parametrize("source", ["", b"", "   \n\t ", b"\xef\xbb\xbf"], ids=["str", "bytes", "blank", "bom-only"])
 def test_empty_input_is_unknown(source: str | bytes) -> None:
     verdict = check(source)
     assert verdict.level is Level.UNKNOWN
@@ -125,9 +125,11 @@ def test_text_inside_binary_garbage_is_still_read() -> None:
 
 # ---------------------------------------------------------------- characters that hide or reorder text
 
+
 def test_zero_width_characters_inside_the_brand_are_removed() -> None:
-    verdict = check("a\u200bm\u200be\u200bli : votre carte vitale arrive à expiration, mettez-la à jour sur "
-                    "ameli-vital.fr")
+    verdict = check(
+        "a\u200bm\u200be\u200bli : votre carte vitale arrive à expiration, mettez-la à jour sur ameli-vital.fr"
+    )
     assert "INVISIBLE_CHARACTERS_REMOVED" in codes(verdict)
     assert verdict.organisation == "assurance_maladie"
     assert "CLAIMS_ORGANISATION" in verdict.signals
@@ -135,17 +137,22 @@ def test_zero_width_characters_inside_the_brand_are_removed() -> None:
 
 
 def test_right_to_left_override_is_removed() -> None:
-    verdict = check("\u202eAMELI\u202c : votre carte vitale arrive à expiration, mettez-la à jour sur "
-                    "ameli-\u202evital.fr")
+    verdict = check(
+        "\u202eAMELI\u202c : votre carte vitale arrive à expiration, mettez-la à jour sur ameli-\u202evital.fr"
+    )
     assert "BIDI_CONTROLS_REMOVED" in codes(verdict)
     assert "CLAIMS_ORGANISATION" in verdict.signals
     assert verdict.level is Level.FRAUD
 
 
-@pytest.mark.parametrize("source", [
-    "AMELI\x00 : votre carte vitale\x00 arrive à expiration, mettez-la à jour sur ameli-vital.fr",
-    "AMELI\x00 : votre carte vitale\x00 arrive à expiration, mettez-la à jour sur ameli-vital.fr".encode(),
-], ids=["str", "bytes"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "AMELI\x00 : votre carte vitale\x00 arrive à expiration, mettez-la à jour sur ameli-vital.fr",
+        "AMELI\x00 : votre carte vitale\x00 arrive à expiration, mettez-la à jour sur ameli-vital.fr".encode(),
+    ],
+    ids=["str", "bytes"],
+)
 def test_nul_characters_are_replaced_and_the_text_read(source: str | bytes) -> None:
     verdict = check(source)
     assert "CONTROL_CHARACTERS_REPLACED" in codes(verdict)
@@ -160,21 +167,20 @@ def test_mostly_nul_bytes_are_binary_but_the_text_is_read() -> None:
 
 
 def test_lone_surrogates_in_a_str_do_not_crash() -> None:
-    verdict = check("AMELI\ud800 : votre carte vitale arrive à expiration\udfff, mettez-la à jour sur "
-                    "ameli-vital.fr")
+    verdict = check("AMELI\ud800 : votre carte vitale arrive à expiration\udfff, mettez-la à jour sur ameli-vital.fr")
     assert "CONTROL_CHARACTERS_REPLACED" in codes(verdict)
     assert verdict.level is Level.FRAUD
 
 
 def test_windows_line_breaks_are_not_control_characters() -> None:
-    verdict = check("AMELI : votre carte vitale arrive à expiration\r\nmettez-la à jour\r\n"
-                    "sur ameli-vital.fr")
+    verdict = check("AMELI : votre carte vitale arrive à expiration\r\nmettez-la à jour\r\nsur ameli-vital.fr")
     assert "CONTROL_CHARACTERS_REPLACED" not in codes(verdict)
     link_locations = {e.location for e in verdict.evidence if e.signal == "LINK_NOT_OFFICIAL"}
     assert link_locations == {"body:l.3"}  # "\r\n" is one line break, not two
 
 
 # ---------------------------------------------------------------- too many links and numbers
+
 
 def test_ten_thousand_lookalike_links_are_cut_and_still_fraud() -> None:
     links = " ".join(f"https://ameli-vital{i}.fr/maj" for i in range(10_000))
@@ -243,12 +249,16 @@ def test_pathological_text_is_analysed_in_bounded_time(text: str) -> None:
     assert elapsed < SECONDS
 
 
-@pytest.mark.parametrize(("source", "kind"), [
-    ("http://" + "a." * 400_000 + "fr", "url"),
-    ("hxxp://" + "a[.]" * 200_000 + "fr", "url"),
-    ("0" * 1_000_000, "phone"),
-    ("+" + "3" * 999_999, "phone"),
-], ids=["url", "defanged-url", "phone-zeros", "phone-plus"])
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("http://" + "a." * 400_000 + "fr", "url"),
+        ("hxxp://" + "a[.]" * 200_000 + "fr", "url"),
+        ("0" * 1_000_000, "phone"),
+        ("+" + "3" * 999_999, "phone"),
+    ],
+    ids=["url", "defanged-url", "phone-zeros", "phone-plus"],
+)
 def test_huge_single_url_or_number_is_analysed_in_bounded_time(source: str, kind: str) -> None:
     _, elapsed = timed(source, kind=kind)
     assert elapsed < SECONDS
@@ -262,7 +272,8 @@ def analyze_within(cpu_seconds: float, source: str) -> Verdict:
     """Analyse, interrupting the analysis after ``cpu_seconds`` of CPU time.
 
     For inputs that were once quadratic (claims x requests, negation look-ups, lure sentences): were the
-    bug back, each would cost minutes of the suite at the default 1,000,000-character limit. Once the cap is reached the timer fires every 0.1 s,
+    bug back, each would cost minutes of the suite at the default 1,000,000-character limit. Once the cap
+    is reached the timer fires every 0.1 s,
     so each remaining step is interrupted too; the engine records an interrupted detector as a failure.
     A CPU-time timer (SIGVTALRM) is used so that pytest-timeout's wall-clock SIGALRM is left alone.
     """
@@ -312,6 +323,7 @@ def test_huge_sender_and_caller_id_are_read_safely() -> None:
 
 # ---------------------------------------------------------------- inputs that are errors, not messages
 
+
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         sentinelle.analyze(tmp_path / "absent.txt")
@@ -340,8 +352,7 @@ def test_image_bytes_are_unsupported_input() -> None:
 
 # ---------------------------------------------------------------- anything at all
 
-PROPERTY = settings(max_examples=200, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY

@@ -11,13 +11,24 @@ def test_exported_members() -> None:
     assert sentinelle.__all__ == sorted(sentinelle.__all__)
     for name in sentinelle.__all__:
         assert hasattr(sentinelle, name), name
-    assert {"analyze", "analyze_many", "Engine", "Verdict", "Evidence", "Message", "Level", "Kind"} <= set(sentinelle.__all__)
+    assert {"analyze", "analyze_many", "Engine", "Verdict", "Evidence", "Message", "Level", "Kind"} <= set(
+        sentinelle.__all__
+    )
 
 
 def test_level_values_are_the_contract() -> None:
     assert [lv.value for lv in sentinelle.Level] == ["fraud", "suspicious", "no_sign", "unknown"]
-    assert {k.value for k in sentinelle.Kind} == {"sms", "call", "voicemail", "email", "url", "phone", "webpage",
-                                                  "image", "audio"}
+    assert {k.value for k in sentinelle.Kind} == {
+        "sms",
+        "call",
+        "voicemail",
+        "email",
+        "url",
+        "phone",
+        "webpage",
+        "image",
+        "audio",
+    }
 
 
 def test_analyze_accepts_str_bytes_and_path(tmp_path: Path) -> None:

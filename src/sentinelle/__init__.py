@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
+
 from ._version import __version__
 from .config import Config, Limits
 from .engine import Engine, Source
@@ -26,8 +27,15 @@ def default_engine() -> Engine:
     return Engine()
 
 
-def analyze(source: Source, *, kind: Kind | str | None = None, sender: str | None = None,
-            caller_id: str | None = None, profile: str | None = None, lang: str = "fr") -> Verdict:
+def analyze(
+    source: Source,
+    *,
+    kind: Kind | str | None = None,
+    sender: str | None = None,
+    caller_id: str | None = None,
+    profile: str | None = None,
+    lang: str = "fr",
+) -> Verdict:
     """Analyse one message and return its ``Verdict``.
 
     ``source`` is text (``str``), raw bytes, or a file (``pathlib.Path``). ``kind`` is one of ``sms``,
@@ -36,8 +44,7 @@ def analyze(source: Source, *, kind: Kind | str | None = None, sender: str | Non
     ``profile`` forces the claimed organisation (``"assurance_maladie"``); ``lang`` is ``fr`` or ``en``.
     Raises ``InputError`` only when nothing can be read; hostile content gives a verdict with anomalies.
     """
-    return default_engine().analyze(source, kind=kind, sender=sender, caller_id=caller_id, profile=profile,
-                                    lang=lang)
+    return default_engine().analyze(source, kind=kind, sender=sender, caller_id=caller_id, profile=profile, lang=lang)
 
 
 def analyze_many(sources: Iterable[Source], *, kind: Kind | str | None = None, lang: str = "fr") -> Iterator[Verdict]:

@@ -13,8 +13,14 @@ from .profiles import Profile
 from .resources import Knowledge
 
 
-def _applies(levels: frozenset[str], kinds: frozenset[str] | None, when_any: frozenset[str] | None,
-             level: Level, kind: Kind, signals: frozenset[str]) -> bool:
+def _applies(
+    levels: frozenset[str],
+    kinds: frozenset[str] | None,
+    when_any: frozenset[str] | None,
+    level: Level,
+    kind: Kind,
+    signals: frozenset[str],
+) -> bool:
     if level.value not in levels:
         return False
     if kinds is not None and kind.value not in kinds:
@@ -22,8 +28,9 @@ def _applies(levels: frozenset[str], kinds: frozenset[str] | None, when_any: fro
     return when_any is None or bool(when_any & signals)
 
 
-def choose_advice(knowledge: Knowledge, level: Level, kind: Kind, signals: frozenset[str],
-                  profile: Profile | None, lang: str) -> tuple[str, ...]:
+def choose_advice(
+    knowledge: Knowledge, level: Level, kind: Kind, signals: frozenset[str], profile: Profile | None, lang: str
+) -> tuple[str, ...]:
     """Advice lines in display order: general rules first, then the organisation's own channels."""
     lines = [r.text[lang] for r in knowledge.advice if _applies(r.levels, r.kinds, r.when_any, level, kind, signals)]
     if profile is not None and level in (Level.FRAUD, Level.SUSPICIOUS, Level.NO_SIGN):
@@ -31,8 +38,9 @@ def choose_advice(knowledge: Knowledge, level: Level, kind: Kind, signals: froze
     return tuple(dict.fromkeys(lines))
 
 
-def choose_channels(knowledge: Knowledge, level: Level, kind: Kind, signals: frozenset[str],
-                    profile: Profile | None, lang: str) -> tuple[ReportChannel, ...]:
+def choose_channels(
+    knowledge: Knowledge, level: Level, kind: Kind, signals: frozenset[str], profile: Profile | None, lang: str
+) -> tuple[ReportChannel, ...]:
     """Reporting channels for this verdict, most specific first."""
     out: list[ReportChannel] = [
         ReportChannel(c.id, c.name, c.url, c.why[lang])
@@ -40,8 +48,11 @@ def choose_channels(knowledge: Knowledge, level: Level, kind: Kind, signals: fro
         if _applies(c.levels, c.kinds, c.when_any, level, kind, signals)
     ]
     if profile is not None and level is Level.FRAUD:
-        out += [ReportChannel(c.id, c.name, c.url, c.why_en if lang == "en" else c.why_fr)
-                for c in profile.reporting if kind.value in c.kinds]
+        out += [
+            ReportChannel(c.id, c.name, c.url, c.why_en if lang == "en" else c.why_fr)
+            for c in profile.reporting
+            if kind.value in c.kinds
+        ]
     return tuple(_unique(out))
 
 

@@ -16,7 +16,6 @@ from .detectors.base import Claim, Context
 from .model import PhoneRole
 from .textnorm import fold
 
-
 _MAX_CLAIM_HITS = 200  # enough to rank organisations; bounded work on a text that repeats a name
 
 
@@ -38,7 +37,7 @@ def attribute(ctx: Context) -> Claim | None:
         if label:
             for hit in knowledge.matcher.find(fold(label)):
                 if hit.tag[0] == "claim":
-                    add(hit.tag[1], label[hit.start:hit.end], "sender")
+                    add(hit.tag[1], label[hit.start : hit.end], "sender")
     for phone in ctx.msg.phones:
         if phone.role in (PhoneRole.CALLER_ID, PhoneRole.SENDER):
             for profile in knowledge.profiles:

@@ -82,7 +82,7 @@ def _sources(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
 def _analyze_or_report(item: tuple[str, bytes]) -> dict[str, Any]:
     label, raw = item
     if raw.startswith(_UNREADABLE):
-        return {"source": label, "error": raw[len(_UNREADABLE):].decode("utf-8", "replace")}
+        return {"source": label, "error": raw[len(_UNREADABLE) :].decode("utf-8", "replace")}
     return _analyze_one(item)
 
 
@@ -136,9 +136,16 @@ class Progress:
 def summarise(levels: Counter[str], elapsed: float) -> str:
     """The closing summary, in French."""
     total = sum(levels.values())
-    parts = [f"{levels.get(k, 0)} {label}" for k, label in (
-        ("fraud", "fraude"), ("suspicious", "suspect"), ("no_sign", "sans signe"), ("unknown", "indéterminé"),
-        ("error", "erreur"))]
+    parts = [
+        f"{levels.get(k, 0)} {label}"
+        for k, label in (
+            ("fraud", "fraude"),
+            ("suspicious", "suspect"),
+            ("no_sign", "sans signe"),
+            ("unknown", "indéterminé"),
+            ("error", "erreur"),
+        )
+    ]
     rate = total / elapsed if elapsed > 0 else 0.0
     return f"{total} messages en {elapsed:.1f} s ({rate:.0f}/s) : " + ", ".join(parts)
 

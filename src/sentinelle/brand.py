@@ -56,8 +56,9 @@ def _pieces(host: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _brand_words(host: str, strong: frozenset[str], weak: frozenset[str], context: frozenset[str],
-                 words: frozenset[str]) -> tuple[str, ...]:
+def _brand_words(
+    host: str, strong: frozenset[str], weak: frozenset[str], context: frozenset[str], words: frozenset[str]
+) -> tuple[str, ...]:
     vocabulary = strong | weak | context | words
     max_word = max(len(w) for w in vocabulary)
     found: list[str] = []

@@ -41,10 +41,26 @@ _LEVEL_TITLE = {
     },
 }
 _HEADINGS = {
-    "fr": {"why": "Pourquoi", "todo": "Que faire maintenant", "report": "Où signaler", "skipped": "Non analysé",
-           "failures": "Erreurs internes", "score": "score", "org": "organisme concerné", "trust": "élément rassurant"},
-    "en": {"why": "Why", "todo": "What to do now", "report": "Where to report", "skipped": "Not analysed",
-           "failures": "Internal errors", "score": "score", "org": "organisation", "trust": "reassuring sign"},
+    "fr": {
+        "why": "Pourquoi",
+        "todo": "Que faire maintenant",
+        "report": "Où signaler",
+        "skipped": "Non analysé",
+        "failures": "Erreurs internes",
+        "score": "score",
+        "org": "organisme concerné",
+        "trust": "élément rassurant",
+    },
+    "en": {
+        "why": "Why",
+        "todo": "What to do now",
+        "report": "Where to report",
+        "skipped": "Not analysed",
+        "failures": "Internal errors",
+        "score": "score",
+        "org": "organisation",
+        "trust": "reassuring sign",
+    },
 }
 
 
@@ -69,8 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="+", help="fichiers .eml, mbox, dossiers Maildir ou dossiers")
     scan.add_argument("--jsonl", action="store_true", help="une ligne JSON par message (avec un champ source)")
     scan.add_argument("--workers", type=int, default=None, help="processus en parallèle (par défaut : tous les cœurs)")
-    scan.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                      help="barre de progression sur stderr (par défaut : si stderr est un terminal)")
+    scan.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="barre de progression sur stderr (par défaut : si stderr est un terminal)",
+    )
     return parser
 
 
@@ -132,8 +152,9 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
 
     try:
         source = _read_source(args, stdin or sys.stdin)
-        verdict = default_engine().analyze(source, kind=args.kind, sender=args.sender, caller_id=args.caller_id,
-                                           profile=args.profile, lang=args.lang)
+        verdict = default_engine().analyze(
+            source, kind=args.kind, sender=args.sender, caller_id=args.caller_id, profile=args.profile, lang=args.lang
+        )
     except InputError as exc:
         print(f"sentinelle : {exc}", file=err)
         return EXIT_INPUT

@@ -58,8 +58,14 @@ def _kind(value: Kind | str | None) -> Kind | None:
 class Engine:
     """Analyses messages. Build once (it loads and checks the data), call ``analyze`` many times."""
 
-    def __init__(self, config: Config | None = None, *, detectors: Sequence[object] | None = None,
-                 knowledge: Knowledge | None = None, profile_dirs: Iterable[Path] = ()) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        detectors: Sequence[object] | None = None,
+        knowledge: Knowledge | None = None,
+        profile_dirs: Iterable[Path] = (),
+    ) -> None:
         self.config = config or Config()
         if self.config.lang not in LANGS:
             raise DataError(f"unsupported language {self.config.lang!r}")
@@ -81,7 +87,8 @@ class Engine:
         }
         k = self.knowledge
         self._known_short = frozenset(k.numbering.known_short) | frozenset(
-            p.number for prof in k.profiles for p in prof.phones if not p.number.startswith("+"))
+            p.number for prof in k.profiles for p in prof.phones if not p.number.startswith("+")
+        )
         self._version = f"{_version.__version__}+data.{k.digest}"
 
     def _check_weights(self) -> None:
@@ -92,8 +99,9 @@ class Engine:
                 raise DataError(f"weights.toml has no weight for {missing} of detector {getattr(det, 'id', det)!r}")
 
     # ------------------------------------------------------------------ parsing
-    def parse(self, source: Source, *, kind: Kind | str | None = None, sender: str | None = None,
-              caller_id: str | None = None) -> Message:
+    def parse(
+        self, source: Source, *, kind: Kind | str | None = None, sender: str | None = None, caller_id: str | None = None
+    ) -> Message:
         """Turn raw input into a ``Message``; ``InputError`` only when nothing at all can be read."""
         wanted = _kind(kind)
         limits = self.config.limits
@@ -128,16 +136,27 @@ class Engine:
         self._require_supported(found)
         return self._parse_text(text, found, anomalies, sender, caller_id)
 
-    def _parse_text(self, text: str, kind: Kind, anomalies: list[Anomaly], sender: str | None,
-                    caller_id: str | None) -> Message:
-        return parse_text_message(text, kind, limits=self.config.limits,
-                                  callback_cues=self.knowledge.keywords.callback_cues, known_short=self._known_short,
-                                  sender=sender, caller_id=caller_id, anomalies=anomalies)
+    def _parse_text(
+        self, text: str, kind: Kind, anomalies: list[Anomaly], sender: str | None, caller_id: str | None
+    ) -> Message:
+        return parse_text_message(
+            text,
+            kind,
+            limits=self.config.limits,
+            callback_cues=self.knowledge.keywords.callback_cues,
+            known_short=self._known_short,
+            sender=sender,
+            caller_id=caller_id,
+            anomalies=anomalies,
+        )
 
     def _parse_email(self, data: bytes) -> Message:
         """RFC 5322 messages, mbox excerpts and Outlook .msg files (recognised by their OLE signature)."""
-        options = {"limits": self.config.limits, "callback_cues": self.knowledge.keywords.callback_cues,
-                   "known_short": self._known_short}
+        options = {
+            "limits": self.config.limits,
+            "callback_cues": self.knowledge.keywords.callback_cues,
+            "known_short": self._known_short,
+        }
         if data.startswith(_OLE_MAGIC):
             from .parsing.outlook import parse_msg
 
@@ -155,8 +174,16 @@ class Engine:
             )
 
     # ------------------------------------------------------------------ analysis
-    def analyze(self, source: Source, *, kind: Kind | str | None = None, sender: str | None = None,
-                caller_id: str | None = None, profile: str | None = None, lang: str | None = None) -> Verdict:
+    def analyze(
+        self,
+        source: Source,
+        *,
+        kind: Kind | str | None = None,
+        sender: str | None = None,
+        caller_id: str | None = None,
+        profile: str | None = None,
+        lang: str | None = None,
+    ) -> Verdict:
         """Parse then analyse one input. See ``sentinelle.analyze`` for the parameters."""
         started = time.perf_counter()
         msg = self.parse(source, kind=kind, sender=sender, caller_id=caller_id)
@@ -165,10 +192,11 @@ class Engine:
     def analyze_many(self, sources: Iterable[Source], **options: str | None) -> Iterator[Verdict]:
         """Analyse inputs one after the other with the same options (lazy)."""
         for source in sources:
-            yield self.analyze(source, **options)  # type: ignore[arg-type]
+            yield self.analyze(source, **options)
 
-    def analyze_message(self, msg: Message, *, profile: str | None = None, lang: str | None = None,
-                        started: float | None = None) -> Verdict:
+    def analyze_message(
+        self, msg: Message, *, profile: str | None = None, lang: str | None = None, started: float | None = None
+    ) -> Verdict:
         """Run every applicable detector on a parsed message and build the verdict."""
         from .detectors.base import Context
 
@@ -219,8 +247,13 @@ class Engine:
             report_to=choose_channels(self.knowledge, level, msg.kind, signals, claim.profile if claim else None, lang),
             anomalies=tuple(self._render_anomaly(a, lang) for a in msg.anomalies),
             failures=tuple(failures),
-            meta=Meta(version=self._version, data_digest=self.knowledge.digest, lang=lang, detectors_run=tuple(ran),
-                      duration_ms=(time.perf_counter() - started) * 1000),
+            meta=Meta(
+                version=self._version,
+                data_digest=self.knowledge.digest,
+                lang=lang,
+                detectors_run=tuple(ran),
+                duration_ms=(time.perf_counter() - started) * 1000,
+            ),
             points=round(result.points, 3),
         )
 
@@ -236,8 +269,16 @@ class Engine:
         values = _Template({"organisation": organisation, "observed": ", ".join(ev.observed)})
         values.update(ev.params)
         # Built directly rather than with dataclasses.replace, which is several times slower (hot path).
-        return Evidence(ev.detector, ev.signal, ev.observed, ev.location, ev.params, template.format_map(values),
-                        ev.weight, ev.group)
+        return Evidence(
+            ev.detector,
+            ev.signal,
+            ev.observed,
+            ev.location,
+            ev.params,
+            template.format_map(values),
+            ev.weight,
+            ev.group,
+        )
 
     def _render_anomaly(self, anomaly: Anomaly, lang: str) -> Anomaly:
         template = self.knowledge.texts[lang].anomalies.get(anomaly.code, anomaly.code)

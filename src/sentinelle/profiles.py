@@ -22,8 +22,16 @@ from .errors import DataError
 CONFIDENCES = frozenset({"confirmed", "likely", "uncertain"})
 REQUEST_CATEGORIES = frozenset(
     {
-        "bank_details", "card", "card_security", "otp", "credentials", "identity_document",
-        "proof_of_address", "nir", "fees", "medical",
+        "bank_details",
+        "card",
+        "card_security",
+        "otp",
+        "credentials",
+        "identity_document",
+        "proof_of_address",
+        "nir",
+        "fees",
+        "medical",
     }
 )
 CHANNELS = frozenset({"email", "sms", "call", "voicemail", "webpage", "image", "url", "phone", "audio"})
@@ -151,7 +159,7 @@ class _Reader:
     def fail(self, key: str, problem: str) -> DataError:
         return DataError(f"{self.where}: {key}: {problem}")
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if not isinstance(value, str) or not value:
             raise self.fail(key, "expected a non-empty string")
@@ -163,7 +171,7 @@ class _Reader:
             raise self.fail(key, "expected a list of non-empty strings")
         return tuple(value)
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
             raise self.fail(key, "expected true or false")
@@ -182,31 +190,34 @@ class _Reader:
         return [_Reader(v, f"{self.where}: {key}[{i}]") for i, v in enumerate(value)]
 
     def confidence(self) -> str:
-        value = self.str("confidence")
+        value = self.text("confidence")
         if value not in CONFIDENCES:
             raise self.fail("confidence", f"must be one of {sorted(CONFIDENCES)}")
         return value
 
 
 def _phone(r: _Reader) -> OfficialPhone:
-    number = r.str("number").replace(" ", "")
+    number = r.text("number").replace(" ", "")
     if not (number.isdigit() or (number.startswith("+") and number[1:].isdigit())):
         raise r.fail("number", "expected E.164 (+33...) or short-code digits")
     direction = set(r.strs("direction"))
     if not direction or not direction <= {"inbound", "outbound"}:
         raise r.fail("direction", "expected inbound and/or outbound")
-    return OfficialPhone(number, "inbound" in direction, "outbound" in direction, r.str("role"),
-                         r.confidence(), r.str("source"))
+    return OfficialPhone(
+        number, "inbound" in direction, "outbound" in direction, r.text("role"), r.confidence(), r.text("source")
+    )
 
 
 def _never_asks(r: _Reader) -> NeverAsks:
-    category = r.str("category")
+    category = r.text("category")
     if category not in REQUEST_CATEGORIES:
         raise r.fail("category", f"unknown request category {category!r}")
     channels = frozenset(r.strs("channels"))
     if not channels <= CHANNELS:
         raise r.fail("channels", f"unknown channels {sorted(channels - CHANNELS)}")
-    return NeverAsks(category, channels, r.str("statement_fr"), r.str("statement_en"), r.confidence(), r.str("source"))
+    return NeverAsks(
+        category, channels, r.text("statement_fr"), r.text("statement_en"), r.confidence(), r.text("source")
+    )
 
 
 def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
@@ -218,12 +229,21 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
     email = root.table("email")
     sms = root.table("sms")
     website = root.table("website")
-    domains = tuple(SourcedValue(d.str("domain").lower(), d.confidence(), d.str("source")) for d in root.tables("domains"))
+    domains = tuple(
+        SourcedValue(d.text("domain").lower(), d.confidence(), d.text("source")) for d in root.tables("domains")
+    )
     if not domains:
         raise root.fail("domains", "a profile needs at least one official domain")
     lures = tuple(
-        Lure(r.str("theme"), r.strs("phrases"), r.strs("unless", required=False), r.str("fact_fr"), r.str("fact_en"),
-             r.confidence(), r.str("source"))
+        Lure(
+            r.text("theme"),
+            r.strs("phrases"),
+            r.strs("unless", required=False),
+            r.text("fact_fr"),
+            r.text("fact_en"),
+            r.confidence(),
+            r.text("source"),
+        )
         for r in root.tables("lures")
     )
     for lure in lures:
@@ -231,29 +251,38 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
             if phrase != phrase.lower() or not phrase.isascii():
                 raise root.fail("lures", f"phrase {phrase!r} must be folded (lower case ASCII)")
     return Profile(
-        id=org.str("id"),
-        display_name=org.str("display_name"),
-        display_name_en=org.str("display_name_en", org.data.get("display_name")),
+        id=org.text("id"),
+        display_name=org.text("display_name"),
+        display_name_en=org.text("display_name_en", org.data.get("display_name")),
         names=org.strs("names"),
         topics=org.strs("topics", required=False),
         brand_tokens=org.strs("brand_tokens"),
         brand_weak_tokens=org.strs("brand_weak_tokens", required=False),
         brand_context_words=org.strs("brand_context_words", required=False),
         official_domains=domains,
-        website=website.str("address", domains[0].value),
+        website=website.text("address", domains[0].value),
         sender_domains=email.strs("sender_domains", required=False),
         sender_addresses=tuple(
-            SourcedValue(a.str("address").lower(), a.confidence(), a.str("source")) for a in email.tables("sender_addresses")
+            SourcedValue(a.text("address").lower(), a.confidence(), a.text("source"))
+            for a in email.tables("sender_addresses")
         ),
-        sms_sender_ids=tuple(SourcedValue(s.str("id"), s.confidence(), s.str("source")) for s in sms.tables("sender_ids")),
-        mobile_sender_is_suspicious=sms.bool("mobile_sender_is_suspicious", False),
+        sms_sender_ids=tuple(
+            SourcedValue(s.text("id"), s.confidence(), s.text("source")) for s in sms.tables("sender_ids")
+        ),
+        mobile_sender_is_suspicious=sms.flag("mobile_sender_is_suspicious", False),
         phones=tuple(_phone(p) for p in root.tables("phones")),
         never_asks=tuple(_never_asks(n) for n in root.tables("never_asks")),
         lures=lures,
-        advice=tuple(LocalText(a.str("id"), a.str("fr"), a.str("en")) for a in root.tables("advice")),
+        advice=tuple(LocalText(a.text("id"), a.text("fr"), a.text("en")) for a in root.tables("advice")),
         reporting=tuple(
-            ProfileChannel(c.str("id"), c.str("name"), c.str("url"), c.str("why_fr"), c.str("why_en"),
-                           frozenset(c.strs("kinds")))
+            ProfileChannel(
+                c.text("id"),
+                c.text("name"),
+                c.text("url"),
+                c.text("why_fr"),
+                c.text("why_en"),
+                frozenset(c.strs("kinds")),
+            )
             for c in root.tables("reporting")
         ),
         path=where,

@@ -159,8 +159,13 @@ def _opt_set(value: Any) -> frozenset[str] | None:
 def _advice(where: str, data: dict[str, Any]) -> tuple[AdviceRule, ...]:
     try:
         return tuple(
-            AdviceRule(a["id"], frozenset(a["levels"]), _opt_set(a.get("kinds")), _opt_set(a.get("when_any")),
-                       {"fr": a["fr"], "en": a["en"]})
+            AdviceRule(
+                a["id"],
+                frozenset(a["levels"]),
+                _opt_set(a.get("kinds")),
+                _opt_set(a.get("when_any")),
+                {"fr": a["fr"], "en": a["en"]},
+            )
             for a in data["advice"]
         )
     except (KeyError, TypeError) as exc:
@@ -170,8 +175,15 @@ def _advice(where: str, data: dict[str, Any]) -> tuple[AdviceRule, ...]:
 def _channels(where: str, data: dict[str, Any]) -> tuple[ChannelRule, ...]:
     try:
         return tuple(
-            ChannelRule(c["id"], c["name"], c["url"], frozenset(c["levels"]), _opt_set(c.get("kinds")),
-                        _opt_set(c.get("when_any")), {"fr": c["why_fr"], "en": c["why_en"]})
+            ChannelRule(
+                c["id"],
+                c["name"],
+                c["url"],
+                frozenset(c["levels"]),
+                _opt_set(c.get("kinds")),
+                _opt_set(c.get("when_any")),
+                {"fr": c["why_fr"], "en": c["why_en"]},
+            )
             for c in data["channels"]
         )
     except (KeyError, TypeError) as exc:
@@ -204,9 +216,19 @@ def load_knowledge(extra_profile_dirs: Iterable[Path] = ()) -> Knowledge:
     """Load and validate all package data, plus profiles from extra folders."""
     digest = hashlib.sha256()
     files: dict[str, tuple[str, bytes]] = {}
-    for name in ("keywords.toml", "numbering_fr.toml", "weights.toml", "messages_fr.toml", "messages_en.toml",
-                 "advice.toml", "reporting.toml", "lists/url_shorteners.txt", "lists/suspicious_tlds.txt",
-                 "lists/free_subdomain_hosts.txt", "redirect_wrappers.toml"):
+    for name in (
+        "keywords.toml",
+        "numbering_fr.toml",
+        "weights.toml",
+        "messages_fr.toml",
+        "messages_en.toml",
+        "advice.toml",
+        "reporting.toml",
+        "lists/url_shorteners.txt",
+        "lists/suspicious_tlds.txt",
+        "lists/free_subdomain_hosts.txt",
+        "redirect_wrappers.toml",
+    ):
         files[name] = _data_file(name)
         digest.update(name.encode() + b"\0" + files[name][1])
     profile_dir = Path(str(resources.files("sentinelle").joinpath("data", "profiles")))

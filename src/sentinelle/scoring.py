@@ -81,7 +81,9 @@ def parse_weights(data: dict[str, Any], where: str) -> Weights:
             for c in data.get("composites", [])
         )
         t = data["thresholds"]
-        weights = Weights(signals, groups, composites, float(t["fraud"]), float(t["suspicious"]), float(t["score_scale"]))
+        weights = Weights(
+            signals, groups, composites, float(t["fraud"]), float(t["suspicious"]), float(t["score_scale"])
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"{where}: invalid weights: {exc!r}") from exc
     for code, sw in signals.items():
@@ -132,8 +134,10 @@ def score(evidence: Iterable[Evidence], weights: Weights, composite_evidence: Se
     # An item whose contribution a cap reduced shows what it really added: the explanation stays, the number
     # is honest.
     ranked = sorted(
-        (Evidence(e.detector, e.signal, e.observed, e.location, e.params, e.explanation, round(c, 3), e.group)
-         for e, c in zip(items, contributions, strict=True)),
+        (
+            Evidence(e.detector, e.signal, e.observed, e.location, e.params, e.explanation, round(c, 3), e.group)
+            for e, c in zip(items, contributions, strict=True)
+        ),
         key=lambda e: -abs(e.weight),
     )
     points = sum(contributions)

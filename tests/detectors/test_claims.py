@@ -17,9 +17,7 @@ CLAIMS = "CLAIMS_ORGANISATION"
 @pytest.mark.parametrize(
     ("text", "options", "seen"),
     [
-        pytest.param(
-            "AMELI : votre attestation est disponible dans votre compte.", {}, "AMELI", id="sender-prefix"
-        ),
+        pytest.param("AMELI : votre attestation est disponible dans votre compte.", {}, "AMELI", id="sender-prefix"),
         pytest.param("Votre CPAM vous informe que votre attestation est prête.", {}, "CPAM", id="cpam"),
         pytest.param(
             "Caisse primaire d'assurance maladie : votre attestation est disponible.",
@@ -27,27 +25,19 @@ CLAIMS = "CLAIMS_ORGANISATION"
             "Caisse primaire",
             id="caisse-primaire",
         ),
-        pytest.param(
-            "Sécurité Sociale : votre attestation est disponible.", {}, "Sécurité Sociale", id="accents"
-        ),
-        pytest.param(
-            "a\u200bmeli : votre attestation est disponible.", {}, "ameli", id="zero-width-inside-name"
-        ),
+        pytest.param("Sécurité Sociale : votre attestation est disponible.", {}, "Sécurité Sociale", id="accents"),
+        pytest.param("a\u200bmeli : votre attestation est disponible.", {}, "ameli", id="zero-width-inside-name"),
         pytest.param("\u0430meli : votre attestation est disponible.", {}, "\u0430meli", id="cyrillic-a"),
         pytest.param("ＡＭＥＬＩ : votre attestation est disponible.", {}, "AMELI", id="full-width"),
         pytest.param("Votre attestation est disponible.", {"sender": "AMELI"}, "AMELI", id="sender-id"),
-        pytest.param(
-            "Votre attestation est disponible.", {"sender": "38663"}, "38663", id="sender-short-code"
-        ),
+        pytest.param("Votre attestation est disponible.", {"sender": "38663"}, "38663", id="sender-short-code"),
         pytest.param(
             "Bonjour, je vous appelle au sujet de votre dossier.",
             {"kind": "call", "caller_id": "3646"},
             "3646",
             id="caller-id",
         ),
-        pytest.param(
-            "Rendez-vous sur ameli-remboursement.com", {}, "ameli-remboursement.com", id="lookalike-link"
-        ),
+        pytest.param("Rendez-vous sur ameli-remboursement.com", {}, "ameli-remboursement.com", id="lookalike-link"),
         pytest.param("cpam-dossier.fr", {"kind": "url"}, "cpam-dossier.fr", id="url-input"),
     ],
 )
@@ -62,8 +52,7 @@ def test_claim_positives(analyze, evidence, text: str, options: dict[str, str], 
     ("text", "options"),
     [
         pytest.param(
-            "Rappel : RDV demain 10h chez le Dr Martin. Pensez à apporter votre carte Vitale et votre "
-            "ordonnance.",
+            "Rappel : RDV demain 10h chez le Dr Martin. Pensez à apporter votre carte Vitale et votre ordonnance.",
             {},
             id="doctor-reminder-carte-vitale",
         ),
@@ -111,9 +100,7 @@ def test_asking_for_the_social_security_number_is_not_a_claim(analyze) -> None:
 
 
 def test_doctor_reminder_is_no_sign(analyze) -> None:
-    v = analyze(
-        "Rappel : RDV demain 10h chez le Dr Martin. Pensez à apporter votre carte Vitale.", kind="sms"
-    )
+    v = analyze("Rappel : RDV demain 10h chez le Dr Martin. Pensez à apporter votre carte Vitale.", kind="sms")
     assert v.level is Level.NO_SIGN
     assert v.signals == frozenset()
 

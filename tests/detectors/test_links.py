@@ -36,12 +36,8 @@ LINK_SIGNALS = {
         ),
         pytest.param("cpam-dossier.fr", "url", "cpam-dossier.fr", id="bare-domain-url"),
         pytest.param("Voir ameli[.]fr.example.com", "sms", "ameli.fr.example.com", id="defanged-brackets"),
-        pytest.param(
-            "Voir hxxp://ameli-remboursement.com/login", "sms", "ameli-remboursement.com", id="hxxp"
-        ),
-        pytest.param(
-            "https://ameli.fr.secure-login.xyz/", "url", "ameli.fr.secure-login.xyz", id="brand-in-subdomain"
-        ),
+        pytest.param("Voir hxxp://ameli-remboursement.com/login", "sms", "ameli-remboursement.com", id="hxxp"),
+        pytest.param("https://ameli.fr.secure-login.xyz/", "url", "ameli.fr.secure-login.xyz", id="brand-in-subdomain"),
         pytest.param(
             "Voir www.ameli.fr.secure-login.xyz",
             "sms",
@@ -124,9 +120,7 @@ def test_technique_flags(analyze, evidence, text: str, signal: str, observed: st
     assert observed in evidence(v, signal).observed
 
 
-@pytest.mark.parametrize(
-    "url", ["http://3232235777/login", "http://0xC0A80001/login", "http://[2001:db8::1]/x"]
-)
+@pytest.mark.parametrize("url", ["http://3232235777/login", "http://0xC0A80001/login", "http://[2001:db8::1]/x"])
 def test_ip_address_forms_given_as_url(analyze, url: str) -> None:
     assert "LINK_IP_ADDRESS" in analyze(url, kind="url").signals
 
@@ -215,8 +209,7 @@ def test_one_foreign_link_among_official_ones_is_not_all_official(analyze, evide
 
 def test_gateway_wrapper_is_judged_by_its_target(analyze, evidence) -> None:
     wrapped = (
-        "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fameli-remboursement.com%2Flogin"
-        "&data=05"
+        "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fameli-remboursement.com%2Flogin&data=05"
     )
     v = analyze(f"Ameli : {wrapped}", kind="sms")
     assert "LINK_NOT_OFFICIAL" in v.signals

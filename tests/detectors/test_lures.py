@@ -48,9 +48,7 @@ LURE_THEMES = {
     ],
 }
 CASES = [
-    pytest.param(text, theme, id=f"{theme}-{i}")
-    for theme, texts in LURE_THEMES.items()
-    for i, text in enumerate(texts)
+    pytest.param(text, theme, id=f"{theme}-{i}") for theme, texts in LURE_THEMES.items() for i, text in enumerate(texts)
 ]
 LURES = set(LURE_THEMES)
 
@@ -90,9 +88,7 @@ def test_lure_explanation_in_english(analyze, evidence, am_profile) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            "Régularisez votre situation sous 24h, faute de quoi vos droits seront suspendus", id="sous-24h"
-        ),
+        pytest.param("Régularisez votre situation sous 24h, faute de quoi vos droits seront suspendus", id="sous-24h"),
         pytest.param("Dernier rappel : votre dossier sera clôturé.", id="dernier-rappel"),
         pytest.param("Action required immediately.", id="english"),
         pytest.param("A traiter IMMÉDIATEMENT.", id="upper-case-accent"),
@@ -105,9 +101,7 @@ def test_urgency_positives(analyze, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            "Votre remboursement de 23,50 € a été versé le 12/03. Assurance Maladie", id="genuine-payment"
-        ),
+        pytest.param("Votre remboursement de 23,50 € a été versé le 12/03. Assurance Maladie", id="genuine-payment"),
         pytest.param(
             "Ameli : votre attestation de droits est disponible dans votre compte ameli.",
             id="genuine-attestation",
@@ -117,21 +111,16 @@ def test_urgency_positives(analyze, text: str) -> None:
             id="warning-never-expires",
         ),
         pytest.param(
-            "Attention : l'Assurance Maladie ne vous demandera jamais de mettre à jour vos informations par "
-            "SMS.",
+            "Attention : l'Assurance Maladie ne vous demandera jamais de mettre à jour vos informations par SMS.",
             id="warning-update",
         ),
-        pytest.param(
-            "Pharmacie du Centre : votre commande est prête. Pensez à votre carte Vitale.", id="pharmacy"
-        ),
+        pytest.param("Pharmacie du Centre : votre commande est prête. Pensez à votre carte Vitale.", id="pharmacy"),
         pytest.param(
             "Dr Martin : votre remboursement est prévu après télétransmission de la feuille de soins.",
             id="doctor-remboursement",
         ),
         pytest.param("Votre rendez-vous est confirmé pour demain à 10h", id="appointment"),
-        pytest.param(
-            "La carte vitale de votre enfant est arrivée chez nous, passez la chercher.", id="carte-arrived"
-        ),
+        pytest.param("La carte vitale de votre enfant est arrivée chez nous, passez la chercher.", id="carte-arrived"),
     ],
 )
 def test_lure_near_misses(analyze, text: str) -> None:
@@ -146,7 +135,9 @@ def test_lures_do_not_apply_to_a_url(analyze) -> None:
 
 
 def test_genuine_advice_to_update_the_card_at_a_pharmacy_is_not_a_lure(analyze) -> None:
-    advice = analyze("Ameli : pensez à mettre à jour votre carte Vitale une fois par an, en pharmacie ou sur une borne.")
+    advice = analyze(
+        "Ameli : pensez à mettre à jour votre carte Vitale une fois par an, en pharmacie ou sur une borne."
+    )
     assert "LURE_CARD_EXPIRY" not in advice.signals
     assert advice.level is Level.NO_SIGN
     scam = analyze("Ameli : vous devez mettre à jour votre carte Vitale. Rendez-vous sur ameli-maj.fr")

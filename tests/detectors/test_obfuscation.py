@@ -15,9 +15,7 @@ MIXED = "MIXED_SCRIPT_WORD"
 @pytest.mark.parametrize(
     ("text", "count"),
     [
-        pytest.param(
-            "a\u200bme\u200bli : votre carte vitale arrive à expiration", "2", id="zero-width-space"
-        ),
+        pytest.param("a\u200bme\u200bli : votre carte vitale arrive à expiration", "2", id="zero-width-space"),
         pytest.param("am\u00adel\u00adi : votre carte vitale arrive à expiration", "2", id="soft-hyphen"),
         pytest.param("a\u200cm\u200de\u2060li : votre dossier", "3", id="joiners-and-word-joiner"),
         pytest.param("ameli\u202e\u202c : votre dossier", "2", id="bidi-override"),
@@ -37,14 +35,10 @@ def test_hidden_characters(analyze, evidence, text: str, count: str) -> None:
 @pytest.mark.parametrize(
     ("text", "word"),
     [
-        pytest.param(
-            "\u0430meli : votre carte vitale arrive à expiration", "\u0430meli", id="cyrillic-a-ameli"
-        ),
+        pytest.param("\u0430meli : votre carte vitale arrive à expiration", "\u0430meli", id="cyrillic-a-ameli"),
         pytest.param("Votre CP\u0410M vous informe", "CP\u0410M", id="cyrillic-A-cpam"),
         pytest.param("Un remb\u03bfursement vous attend", "remb\u03bfursement", id="greek-omicron"),
-        pytest.param(
-            "Connectez-vous sur votre c\u043emp\u0442e", "c\u043emp\u0442e", id="two-cyrillic-letters"
-        ),
+        pytest.param("Connectez-vous sur votre c\u043emp\u0442e", "c\u043emp\u0442e", id="two-cyrillic-letters"),
     ],
 )
 def test_mixed_script_words(analyze, evidence, text: str, word: str) -> None:
@@ -64,9 +58,7 @@ def test_homoglyph_claim_with_lure_is_fraud(analyze) -> None:
         pytest.param("Привет, как дела? Встречаемся в 18h.", id="russian-text"),
         pytest.param("Καλημέρα σας, τα λέμε αύριο.", id="greek-text"),
         pytest.param("Élodie a été à Noël chez Zoë, où ça ? À Besançon.", id="french-accents"),
-        pytest.param(
-            "Bravo \U0001f44d\U0001f3fd et merci \U0001f3f3\ufe0f\u200d\U0001f308", id="single-zwj-emoji"
-        ),
+        pytest.param("Bravo \U0001f44d\U0001f3fd et merci \U0001f3f3\ufe0f\u200d\U0001f308", id="single-zwj-emoji"),
         pytest.param("Le mot a\u200bmeli a un seul caractère invisible", id="single-zero-width"),
         pytest.param("Dr Martin : RDV à 10h, cabinet au 2 rue Pasteur.", id="plain-sms"),
     ],

@@ -81,9 +81,7 @@ def test_number_categories_when_checking_a_number(analyze, number: str, signal: 
         pytest.param("Rappelez le 01 62 12 34 56", "NUMBER_TELEMARKETING", id="0162"),
         pytest.param("Rappelez le 09 48 12 34 56", "NUMBER_TELEMARKETING", id="0948"),
         pytest.param("Appelez le 32 17", "SHORT_NUMBER_UNKNOWN_COST", id="short-3217"),
-        pytest.param(
-            "Appelez le 0 899 23 45 67", "NUMBER_SURCHARGED", id="0-899-spaced"
-        ),
+        pytest.param("Appelez le 0 899 23 45 67", "NUMBER_SURCHARGED", id="0-899-spaced"),
     ],
 )
 def test_number_categories_in_text(analyze, text: str, signal: str) -> None:
@@ -184,9 +182,7 @@ def test_spoken_number_is_a_callback_in_a_voicemail(analyze) -> None:
 
 
 def test_sentence_boundary_limits_the_callback_cue(analyze) -> None:
-    v = analyze(
-        "CPAM : rappelez-nous. Notre adresse postale : 12 rue X, tél du siège 01 45 67 89 10.", kind="sms"
-    )
+    v = analyze("CPAM : rappelez-nous. Notre adresse postale : 12 rue X, tél du siège 01 45 67 89 10.", kind="sms")
     assert "CALLBACK_NOT_OFFICIAL" not in v.signals
 
 

@@ -100,16 +100,10 @@ def test_requests_found_on_every_text_channel(analyze, kind: str) -> None:
             "REQUEST_BANK_DETAILS",
             id="awareness-list",
         ),
-        pytest.param(
-            "Ne communiquez jamais votre mot de passe.", "REQUEST_CREDENTIALS", id="warning-password"
-        ),
-        pytest.param(
-            "Do not share your bank details with anyone.", "REQUEST_BANK_DETAILS", id="warning-english"
-        ),
+        pytest.param("Ne communiquez jamais votre mot de passe.", "REQUEST_CREDENTIALS", id="warning-password"),
+        pytest.param("Do not share your bank details with anyone.", "REQUEST_BANK_DETAILS", id="warning-english"),
         pytest.param("Votre ribambelle de cadeaux vous attend", "REQUEST_BANK_DETAILS", id="rib-inside-word"),
-        pytest.param(
-            "Pensez à apporter votre carte Vitale", "REQUEST_CARD", id="carte-vitale-is-not-a-bank-card"
-        ),
+        pytest.param("Pensez à apporter votre carte Vitale", "REQUEST_CARD", id="carte-vitale-is-not-a-bank-card"),
         pytest.param(
             "Votre carte Vitale n'a pas de date d'expiration",
             "REQUEST_CARD_SECURITY",
@@ -139,9 +133,7 @@ def test_awareness_text_is_no_sign_and_not_a_violation(analyze) -> None:
 
 def test_negation_is_per_sentence(analyze) -> None:
     # A warning in one sentence does not excuse a request in the next one.
-    v = analyze(
-        "Ne communiquez jamais votre code à un tiers. Merci de nous transmettre votre RIB.", kind="sms"
-    )
+    v = analyze("Ne communiquez jamais votre code à un tiers. Merci de nous transmettre votre RIB.", kind="sms")
     assert "REQUEST_BANK_DETAILS" in v.signals
 
 

@@ -74,9 +74,7 @@ def test_sender_near_misses(analyze, sender: str | None, options: dict[str, str]
 
 
 def test_known_sender_explanation_warns_it_can_be_imitated(analyze, evidence) -> None:
-    fr = evidence(
-        analyze("Votre attestation est disponible.", kind="sms", sender="38663"), OFFICIAL
-    ).explanation
+    fr = evidence(analyze("Votre attestation est disponible.", kind="sms", sender="38663"), OFFICIAL).explanation
     en = evidence(
         analyze("Votre attestation est disponible.", kind="sms", sender="38663", lang="en"), OFFICIAL
     ).explanation

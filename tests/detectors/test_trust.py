@@ -22,18 +22,14 @@ TRUST = "NOTHING_REQUESTED"
             {},
             id="genuine-notice",
         ),
-        pytest.param(
-            "Ameli : votre attestation est disponible sur ameli.fr", {"sender": "38663"}, id="official-link"
-        ),
+        pytest.param("Ameli : votre attestation est disponible sur ameli.fr", {"sender": "38663"}, id="official-link"),
         pytest.param("Ameli : pour toute question, appelez le 3646.", {}, id="official-number"),
         pytest.param(
             "Ameli : votre carte Vitale n'expire jamais, ne répondez pas aux SMS qui disent le contraire.",
             {},
             id="negated-lure",
         ),
-        pytest.param(
-            "L'Assurance Maladie ne vous demandera jamais vos coordonnées bancaires", {}, id="awareness-text"
-        ),
+        pytest.param("L'Assurance Maladie ne vous demandera jamais vos coordonnées bancaires", {}, id="awareness-text"),
         pytest.param(
             "Bonjour, je vous appelle pour une enquête de satisfaction.",
             {"kind": "call", "caller_id": "05 53 35 62 37"},

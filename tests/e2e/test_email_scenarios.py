@@ -26,7 +26,8 @@ def test_same_text_with_dmarc_fail_and_foreign_link_is_fraud() -> None:
     assert {"DMARC_FAIL_OFFICIAL", "LINK_DISPLAYED_OFFICIAL_ELSEWHERE", "LINK_NOT_OFFICIAL"} <= v.signals
     assert "AUTH_ALIGNED_PASS_OFFICIAL" not in v.signals
     displayed = next(e for e in v.evidence if e.signal == "LINK_DISPLAYED_OFFICIAL_ELSEWHERE")
-    assert "assure.ameli.fr" not in displayed.observed[1] and "ameli-messagerie.com" in displayed.explanation
+    assert "assure.ameli.fr" not in displayed.observed[1]
+    assert "ameli-messagerie.com" in displayed.explanation
     assert any(c.url == "https://www.signal-spam.fr" for c in v.report_to)
 
 

@@ -72,9 +72,7 @@ def test_surcharged_callback_scores_higher_than_an_ordinary_one(analyze) -> None
 
 
 def test_voicemail_asking_to_call_3646_is_no_sign(analyze) -> None:
-    v = analyze(
-        "Bonjour, ici votre CPAM. Pour le suivi de votre dossier, rappelez le 3646.", kind="voicemail"
-    )
+    v = analyze("Bonjour, ici votre CPAM. Pour le suivi de votre dossier, rappelez le 3646.", kind="voicemail")
     assert v.level is Level.NO_SIGN
     assert "NUMBERS_ALL_OFFICIAL" in v.signals
     assert "CALLBACK_NOT_OFFICIAL" not in v.signals
@@ -102,8 +100,7 @@ def test_voicemail_asking_to_call_3646_is_no_sign(analyze) -> None:
             id="sms-code",
         ),
         pytest.param(
-            "Bonjour, service fraude de l'Assurance Maladie. Vous allez recevoir un SMS : merci de me donner "
-            "le code.",
+            "Bonjour, service fraude de l'Assurance Maladie. Vous allez recevoir un SMS : merci de me donner le code.",
             "REQUEST_OTP",
             id="give-me-the-code",
         ),
@@ -177,10 +174,7 @@ def test_english_explanations_and_advice(analyze) -> None:
     assert en.meta.lang == "en"
     assert en.level is fr.level is Level.FRAUD
     assert en.signals == fr.signals
-    assert (
-        "Do not call the number back and give no information over the phone; hang up if in doubt."
-        in en.advice
-    )
+    assert "Do not call the number back and give no information over the phone; hang up if in doubt." in en.advice
     assert any("dial 3646 yourself" in line for line in en.advice)
     for ev in en.evidence:
         assert ev.explanation, ev.signal
@@ -193,9 +187,7 @@ def test_english_explanations_and_advice(analyze) -> None:
 
 
 def test_english_surcharge_explanation_has_no_french(analyze) -> None:
-    v = analyze(
-        "Bonjour, ici votre CPAM. Merci de nous rappeler au 08 99 23 45 67.", kind="voicemail", lang="en"
-    )
+    v = analyze("Bonjour, ici votre CPAM. Merci de nous rappeler au 08 99 23 45 67.", kind="voicemail", lang="en")
     ev = next(e for e in v.evidence if e.signal == "NUMBER_SURCHARGED")
     assert not _french_words(ev.explanation, v), ev.explanation
 

@@ -142,13 +142,15 @@ def test_tel_and_sms_links_are_callback_numbers() -> None:
 
 
 def test_multipart_alternative_prefers_html_and_keeps_plain_only_parts() -> None:
-    data = (b"From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=m\n\n"
-            b"--m\nContent-Type: multipart/alternative; boundary=a\n\n"
-            b"--a\nContent-Type: text/plain\n\nVERSION TEXTE\n"
-            b"--a\nContent-Type: multipart/related; boundary=r\n\n"
-            b"--r\nContent-Type: text/html\n\n<p>VERSION HTML <a href='https://x.example/'>ici</a></p>\n--r--\n"
-            b"--a--\n"
-            b"--m\nContent-Type: text/plain\n\nNOTE EN PIECE SEULE\n--m--\n")
+    data = (
+        b"From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=m\n\n"
+        b"--m\nContent-Type: multipart/alternative; boundary=a\n\n"
+        b"--a\nContent-Type: text/plain\n\nVERSION TEXTE\n"
+        b"--a\nContent-Type: multipart/related; boundary=r\n\n"
+        b"--r\nContent-Type: text/html\n\n<p>VERSION HTML <a href='https://x.example/'>ici</a></p>\n--r--\n"
+        b"--a--\n"
+        b"--m\nContent-Type: text/plain\n\nNOTE EN PIECE SEULE\n--m--\n"
+    )
     msg = parse(data)
     assert "VERSION HTML ici" in msg.text
     assert "NOTE EN PIECE SEULE" in msg.text
@@ -169,9 +171,14 @@ def test_attachments_are_typed_by_content_not_name() -> None:
     ]  # the inline logo is part of the body, not an attachment
     pdf = msg.attachments[1]
     assert pdf.size == 77
-    assert pdf.sha256 == hashlib.sha256(base64.b64decode(
-        b"JVBERi0xLjQKMSAwIG9iaiA8PCAvVHlwZSAvQ2F0YWxvZyA+PiBlbmRvYmoKdHJhaWxlciA8PCAvUm9vdCAxIDAgUiA+PgolJUVPRgo="
-    )).hexdigest()
+    assert (
+        pdf.sha256
+        == hashlib.sha256(
+            base64.b64decode(
+                b"JVBERi0xLjQKMSAwIG9iaiA8PCAvVHlwZSAvQ2F0YWxvZyA+PiBlbmRvYmoKdHJhaWxlciA8PCAvUm9vdCAxIDAgUiA+PgolJUVPRgo="
+            )
+        ).hexdigest()
+    )
 
 
 def test_html_attachment_is_read_for_links_and_text() -> None:
@@ -188,24 +195,27 @@ def test_html_attachment_is_read_for_links_and_text() -> None:
     assert "Chargement" not in msg.text  # an attachment is not the message body
 
 
-@pytest.mark.parametrize(("head", "expected"), [
-    (b"%PDF-1.7\n", "pdf"),
-    (b"\r\n  junk %PDF-1.4", "pdf"),
-    (b"PK\x03\x04rest", "zip"),
-    (b"Rar!\x1a\x07\x00", "rar"),
-    (b"7z\xbc\xaf\x27\x1c\x00", "7z"),
-    (b"\x1f\x8b\x08", "gzip"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff\xe0", "jpeg"),
-    (b"GIF89a", "gif"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
-    (b"MZ\x90\x00", "exe"),
-    (b"\xef\xbb\xbf  <!DOCTYPE html><html>", "html"),
-    (b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'>", "svg"),
-    (b"Bonjour, voici le texte.\n", "text"),
-    (b"\x00\x01\x02\x03binary", "unknown"),
-    (b"", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"%PDF-1.7\n", "pdf"),
+        (b"\r\n  junk %PDF-1.4", "pdf"),
+        (b"PK\x03\x04rest", "zip"),
+        (b"Rar!\x1a\x07\x00", "rar"),
+        (b"7z\xbc\xaf\x27\x1c\x00", "7z"),
+        (b"\x1f\x8b\x08", "gzip"),
+        (b"\x89PNG\r\n\x1a\n", "png"),
+        (b"\xff\xd8\xff\xe0", "jpeg"),
+        (b"GIF89a", "gif"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+        (b"MZ\x90\x00", "exe"),
+        (b"\xef\xbb\xbf  <!DOCTYPE html><html>", "html"),
+        (b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'>", "svg"),
+        (b"Bonjour, voici le texte.\n", "text"),
+        (b"\x00\x01\x02\x03binary", "unknown"),
+        (b"", "unknown"),
+    ],
+)
 def test_detect_file_type_by_magic_bytes(head: bytes, expected: str) -> None:
     assert detect_file_type(head) == expected
 
@@ -229,6 +239,26 @@ def test_lying_and_unknown_charsets_fall_back() -> None:
     assert "dossier n° 4471" in msg.text
     assert "120 €" in msg.text
     assert "Réponse attendue" in msg.text  # UTF-8 fallback for the unknown charset
+
+
+@pytest.mark.parametrize("charset", ["punycode", "zlib", "rot13", "x\x00y"])
+def test_charsets_that_are_not_text_encodings_are_refused(charset: str) -> None:
+    data = f'From: a@example.org\nContent-Type: text/plain; charset="{charset}"\n\nTexte clair.\n'.encode()
+    msg = parse(data)
+    assert "Texte clair." in msg.text
+    refused = [a.params["charset"] for a in msg.anomalies if a.code == "BAD_CHARSET"]
+    assert refused == [charset.replace("\x00", "")]  # parameters are shown to people: no control characters
+
+
+def test_utf7_lone_surrogates_do_not_leak() -> None:
+    msg = parse(b"From: a@example.org\nContent-Type: text/plain; charset=utf-7\n\nA+2D0-B +AOk-\n")
+    assert_clean_strings(msg)
+    assert "é" in msg.text
+
+
+def test_subject_is_one_line() -> None:
+    msg = parse(b"From: a@example.org\nSubject: =?utf-8?b?TGlnbmUgMQpMaWduZSAy?=\n\nCorps\n")
+    assert msg.subject == "Ligne 1 Ligne 2"
 
 
 def test_unknown_transfer_encoding_is_flagged() -> None:
@@ -300,37 +330,48 @@ def test_raw_eight_bit_headers_are_decoded() -> None:
     assert_clean_strings(msg)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Assurance Maladie <a@ameli.fr>", ("Assurance Maladie", "a@ameli.fr")),
-    ('"ameli.fr <x@ameli.fr>" <y@evil.example>', ("ameli.fr <x@ameli.fr>", "y@evil.example")),
-    ("Trouver une femme russe , <laredoute@KRJ.laredoute.fr>",
-     ("Trouver une femme russe", "laredoute@KRJ.laredoute.fr")),
-    ("a@ameli.fr (Assurance Maladie)", ("Assurance Maladie", "a@ameli.fr")),
-    ("a@ameli.fr", (None, "a@ameli.fr")),
-    ("Assurance Maladie", ("Assurance Maladie", None)),
-    ("<>", (None, None)),
-    ('"unterminated <a@b.c>', ('"unterminated', "a@b.c")),
-    ('"a\\" <b@c>" <d@e.f>', ('a" <b@c>', "d@e.f")),
-    ("=?utf-8?q?Ameli_=3Cx@ameli.fr=3E?= <y@evil.example>",
-     ("=?utf-8?q?Ameli_=3Cx@ameli.fr=3E?=", "y@evil.example")),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Assurance Maladie <a@ameli.fr>", ("Assurance Maladie", "a@ameli.fr")),
+        ('"ameli.fr <x@ameli.fr>" <y@evil.example>', ("ameli.fr <x@ameli.fr>", "y@evil.example")),
+        (
+            "Trouver une femme russe , <laredoute@KRJ.laredoute.fr>",
+            ("Trouver une femme russe", "laredoute@KRJ.laredoute.fr"),
+        ),
+        ("a@ameli.fr (Assurance Maladie)", ("Assurance Maladie", "a@ameli.fr")),
+        ("a@ameli.fr", (None, "a@ameli.fr")),
+        ("Assurance Maladie", ("Assurance Maladie", None)),
+        ("<>", (None, None)),
+        ('"unterminated <a@b.c>', ('"unterminated', "a@b.c")),
+        ('"a\\" <b@c>" <d@e.f>', ('a" <b@c>', "d@e.f")),
+        (
+            "=?utf-8?q?Ameli_=3Cx@ameli.fr=3E?= <y@evil.example>",
+            ("=?utf-8?q?Ameli_=3Cx@ameli.fr=3E?=", "y@evil.example"),
+        ),
+    ],
+)
 def test_split_mailbox(raw: str, expected: tuple[str | None, str | None]) -> None:
     assert split_mailbox(raw) == expected
 
 
 def test_html_to_text_resolves_base_and_strips_url_whitespace() -> None:
-    view = html_to_text('<base href="https://base.example/dir/"><a href=" ht\ntps://x.example/a ">x</a>'
-                        '<a href="page.html">rel</a><a href="//cdn.example/p">proto</a>')
-    assert view.anchors == [("https://x.example/a", "x"), ("https://base.example/dir/page.html", "rel"),
-                            ("https://cdn.example/p", "proto")]
+    view = html_to_text(
+        '<base href="https://base.example/dir/"><a href=" ht\ntps://x.example/a ">x</a>'
+        '<a href="page.html">rel</a><a href="//cdn.example/p">proto</a>'
+    )
+    assert view.anchors == [
+        ("https://x.example/a", "x"),
+        ("https://base.example/dir/page.html", "rel"),
+        ("https://cdn.example/p", "proto"),
+    ]
 
 
 # ------------------------------------------------------------------------------------------ limits
 
 
 def _nested_multipart(depth: int, inner: bytes = b"<a href='https://deep.example/'>ameli.fr</a>\n") -> bytes:
-    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i)
-                    for i in range(depth))
+    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(depth))
     tail = b"".join(b"\n--b%d--\n" % i for i in reversed(range(depth)))
     return b"From: a@example.org\nSubject: deep\n" + head + b"Content-Type: text/html\n\n" + inner + tail
 
@@ -368,8 +409,11 @@ def test_deep_html_is_flattened_in_bounded_time() -> None:
 
 
 def test_too_many_parts() -> None:
-    data = (b"From: a@example.org\nContent-Type: multipart/mixed; boundary=z\n\n"
-            + b"--z\nContent-Type: text/plain\n\npartie\n" * 1500 + b"--z--\n")
+    data = (
+        b"From: a@example.org\nContent-Type: multipart/mixed; boundary=z\n\n"
+        + b"--z\nContent-Type: text/plain\n\npartie\n" * 1500
+        + b"--z--\n"
+    )
     msg = parse(data)
     assert codes(msg)["MIME_TOO_MANY_PARTS"] == 1
     assert msg.text.count("partie") == 999  # the root is part 0
@@ -390,7 +434,9 @@ def test_duplicate_links_are_kept_once() -> None:
     html = b"<a href='https://x.example/'>ici</a>" * 3 + b"<a href='https://x.example/'>la</a>"
     msg = parse(b"From: a@example.org\nContent-Type: text/html\n\n" + html)
     assert [(link.url, link.displayed_text) for link in msg.links] == [
-        ("https://x.example/", "ici"), ("https://x.example/", "la")]
+        ("https://x.example/", "ici"),
+        ("https://x.example/", "la"),
+    ]
 
 
 def test_input_over_the_limit_is_cut() -> None:
@@ -410,6 +456,17 @@ def test_mutated_fixture_never_raises(noise: bytes, position: int) -> None:
     base = (FIXTURES / "attachments_typed_by_content.eml").read_bytes()
     msg = parse(base[:position] + noise + base[position:])
     assert_clean_strings(msg)
+
+
+_HTML_TOKENS = [*"<>/=\"' abcdiv\x00\x0b\u200b\u202e&#;", "<a href=", "<div>", "<td>", "<script>", "<br>", "tel:"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_HTML_TOKENS), max_size=200).map("".join))
+def test_html_to_text_never_raises(html: str) -> None:
+    view = html_to_text(html)
+    assert "\x0b" not in view.text
+    assert "\x00" not in view.text
 
 
 # ------------------------------------------------------------------------------------------ corpus

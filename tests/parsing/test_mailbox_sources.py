@@ -34,8 +34,7 @@ def test_mbox_is_split_on_separator_lines(tmp_path: Path) -> None:
     items = list(iter_mbox(path))
     assert [label for label, _ in items] == ["inbox.mbox#1", "inbox.mbox#2", "inbox.mbox#3"]
     first, second, third = (data for _, data in items)
-    assert first == (b"From: alice@example.org\nSubject: un\n\nPremier message.\n"
-                     b"From the escaped line of mboxrd.\n")
+    assert first == (b"From: alice@example.org\nSubject: un\n\nPremier message.\nFrom the escaped line of mboxrd.\n")
     assert b"From inside a paragraph is body text" in second
     assert third.startswith(b"From: carol@example.org\r\n")
     assert third.endswith(b"Troisieme.\r\n")
@@ -85,7 +84,9 @@ def test_email_sources_walk_directories(tmp_path: Path) -> None:
     names = [label if "#" in label else Path(label).relative_to(tmp_path).as_posix() for label in labels]
     assert names == [
         "a/box/cur/m1",
-        "archive#1", "archive#2", "archive#3",
+        "archive#1",
+        "archive#2",
+        "archive#3",
         "a/one.eml",
         "a/deeper/TWO.EML",
         "single.txt",

@@ -29,21 +29,27 @@ from sentinelle.parsing import outlook  # noqa: E402
 from sentinelle.parsing.outlook import msg_to_rfc822, parse_msg, rtf_to_html  # noqa: E402
 
 LIMITS = Limits()
-SEED_HTML = ('<html><body><p>Bonjour, vous avez un remboursement en attente.</p>'
-             '<p><a href="https://ameli-remboursement.com/login">https://www.ameli.fr/assure</a></p>'
-             '</body></html>')
+SEED_HTML = (
+    "<html><body><p>Bonjour, vous avez un remboursement en attente.</p>"
+    '<p><a href="https://ameli-remboursement.com/login">https://www.ameli.fr/assure</a></p>'
+    "</body></html>"
+)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + bytes(range(256)) * 20
-NATIVE_RTF = (rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fswiss Arial;}}{\colortbl;\red0\green0\blue255;}"
-              rb"{\*\generator Riched20 10.0;}\f0\fs20 Votre carte Vitale expire, r\'e9glez 2\'80 de frais."
-              rb'\par Connectez-vous sur {\field{\*\fldinst{HYPERLINK "https://ameli-carte.example/vitale"}}'
-              rb"{\fldrslt{\cf1\ul www.ameli.fr}}} avant vendredi.\par}")
-ENCAPSULATED_RTF = (rb"{\rtf1\ansi\ansicpg1252\fromhtml1 \deff0{\fonttbl{\f0\fswiss Arial;}}"
-                    rb"{\*\htmltag19 <html>}{\*\htmltag50 <body>}{\*\htmltag64 <p>}\htmlrtf {\htmlrtf0 "
-                    rb"Votre remboursement de 42\'80 vous attend.\htmlrtf }\htmlrtf0 {\*\htmltag72 </p>}"
-                    rb'{\*\htmltag84 <a href="https://ameli-remboursement.com/login">}\htmlrtf '
-                    rb'{\field{\*\fldinst{HYPERLINK "https://ameli-remboursement.com/login"}}{\fldrslt\ul '
-                    rb"\htmlrtf0 https://www.ameli.fr/assure\htmlrtf }}\htmlrtf0 {\*\htmltag92 </a>}"
-                    rb"{\*\htmltag58 </body>}{\*\htmltag27 </html>}}")
+NATIVE_RTF = (
+    rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fswiss Arial;}}{\colortbl;\red0\green0\blue255;}"
+    rb"{\*\generator Riched20 10.0;}\f0\fs20 Votre carte Vitale expire, r\'e9glez 2\'80 de frais."
+    rb'\par Connectez-vous sur {\field{\*\fldinst{HYPERLINK "https://ameli-carte.example/vitale"}}'
+    rb"{\fldrslt{\cf1\ul www.ameli.fr}}} avant vendredi.\par}"
+)
+ENCAPSULATED_RTF = (
+    rb"{\rtf1\ansi\ansicpg1252\fromhtml1 \deff0{\fonttbl{\f0\fswiss Arial;}}"
+    rb"{\*\htmltag19 <html>}{\*\htmltag50 <body>}{\*\htmltag64 <p>}\htmlrtf {\htmlrtf0 "
+    rb"Votre remboursement de 42\'80 vous attend.\htmlrtf }\htmlrtf0 {\*\htmltag72 </p>}"
+    rb'{\*\htmltag84 <a href="https://ameli-remboursement.com/login">}\htmlrtf '
+    rb'{\field{\*\fldinst{HYPERLINK "https://ameli-remboursement.com/login"}}{\fldrslt\ul '
+    rb"\htmlrtf0 https://www.ameli.fr/assure\htmlrtf }}\htmlrtf0 {\*\htmltag92 </a>}"
+    rb"{\*\htmltag58 </body>}{\*\htmltag27 </html>}}"
+)
 
 
 def parse(data: bytes, limits: Limits = LIMITS) -> Message:
@@ -56,11 +62,19 @@ def codes(msg: Message) -> list[str]:
 
 def seed_phishing(**extra: object) -> bytes:
     """The seed: "Assurance Maladie" writing from a foreign domain, an anchor that shows ameli.fr."""
-    options: dict[str, object] = {"body": "Bonjour, vous avez un remboursement en attente.",
-                                  "html": SEED_HTML, "sent": dt.datetime(2024, 5, 2, 8, 30, tzinfo=dt.UTC)}
+    options: dict[str, object] = {
+        "body": "Bonjour, vous avez un remboursement en attente.",
+        "html": SEED_HTML,
+        "sent": dt.datetime(2024, 5, 2, 8, 30, tzinfo=dt.UTC),
+    }
     options.update(extra)
-    return build_msg("Remboursement", "Assurance Maladie", "remboursement@ameli-remboursement.com",
-                     [("Jean Dupont", "jean.dupont@example.fr")], **options)  # type: ignore[arg-type]
+    return build_msg(
+        "Remboursement",
+        "Assurance Maladie",
+        "remboursement@ameli-remboursement.com",
+        [("Jean Dupont", "jean.dupont@example.fr")],
+        **options,
+    )  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------------ the fixtures
@@ -75,8 +89,9 @@ def test_built_file_is_a_sound_compound_file() -> None:
         assert ole.openstream("__substg1.0_0037001F").read().decode("utf-16-le") == "Remboursement"
         big = ole.openstream("__attach_version1.0_#00000000/__substg1.0_37010102").read()
         assert big == PDF  # over the 4096-byte cutoff: regular sectors; the subject: mini stream
-        entries = [(e.name, e.sid_left, e.sid_right, e.color) if e is not None else ("", 0, 0, 1)
-                   for e in ole.direntries]
+        entries = [
+            (e.name, e.sid_left, e.sid_right, e.color) if e is not None else ("", 0, 0, 1) for e in ole.direntries
+        ]
         for entry in ole.direntries:
             if entry is not None and entry.entry_type in (olefile.STGTY_ROOT, olefile.STGTY_STORAGE):
                 check_red_black(entries, entry.sid_child)
@@ -120,13 +135,15 @@ def test_seed_phishing_keeps_the_anchor_that_shows_ameli() -> None:
 
 
 def test_transport_headers_are_kept_without_their_mime_fields_or_a_forged_body() -> None:
-    headers = ("Microsoft Mail Internet Headers Version 2.0\r\n"
-               "Received: from mail.ameli-remboursement.com (203.0.113.9)\r\n"
-               "Authentication-Results: mx.example.fr; spf=fail smtp.mailfrom=ameli-remboursement.com\r\n"
-               'From: "Assurance Maladie" <remboursement@ameli-remboursement.com>\r\n'
-               "To: jean.dupont@example.fr\r\nMIME-Version: 1.0\r\n"
-               'Content-Type: multipart/alternative;\r\n\tboundary="original"\r\n'
-               "\r\nLigne de corps forgée https://forged.example/\r\n")
+    headers = (
+        "Microsoft Mail Internet Headers Version 2.0\r\n"
+        "Received: from mail.ameli-remboursement.com (203.0.113.9)\r\n"
+        "Authentication-Results: mx.example.fr; spf=fail smtp.mailfrom=ameli-remboursement.com\r\n"
+        'From: "Assurance Maladie" <remboursement@ameli-remboursement.com>\r\n'
+        "To: jean.dupont@example.fr\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/alternative;\r\n\tboundary="original"\r\n'
+        "\r\nLigne de corps forgée https://forged.example/\r\n"
+    )
     msg = parse(seed_phishing(headers=headers))
     assert msg.header("Received") == ["from mail.ameli-remboursement.com (203.0.113.9)"]
     assert msg.header("Authentication-Results")
@@ -142,8 +159,9 @@ def test_transport_headers_are_kept_without_their_mime_fields_or_a_forged_body()
 
 
 def test_header_injection_through_mapi_strings_is_neutralised() -> None:
-    data = build_msg("Remboursement\r\nBcc: victim@example.fr", "Assurance\r\nX-Evil: 1", "a@example.com",
-                     body="Bonjour")
+    data = build_msg(
+        "Remboursement\r\nBcc: victim@example.fr", "Assurance\r\nX-Evil: 1", "a@example.com", body="Bonjour"
+    )
     msg = parse(data)
     assert msg.header("X-Evil") == []
     assert msg.header("Bcc") == []
@@ -182,16 +200,23 @@ def test_large_encapsulated_rtf_is_read_by_the_linear_reader(monkeypatch: pytest
 
 
 def test_rtf_that_rtfde_rejects_is_reported_and_still_read() -> None:
-    rtf = (rb"{\rtf1\ansi\fromhtml1 {\*\htmltag64 <p>}Bonjour, votre dossier est incomplet."
-           rb"{\*\htmltag72 </p>}}")
+    rtf = (
+        rb"{\rtf1\ansi\fromhtml1 {\*\htmltag64 <p>}Bonjour, votre dossier est incomplet."
+        rb"{\*\htmltag72 </p>}}"
+    )
     msg = parse(build_msg("Dossier", "Ameli", "info@example.com", rtf=rtf))
     assert "MSG_RTF_UNREADABLE" in codes(msg)  # RTFDE: no font table
     assert "votre dossier est incomplet" in msg.text
 
 
 def test_corrupt_compressed_rtf_is_an_anomaly() -> None:
-    data = build_msg("Dossier", "Ameli", "info@example.com", body="Texte lisible",
-                     extra_streams={"__substg1.0_10090102": b"\x10\x00\x00\x00" + os.urandom(60)})
+    data = build_msg(
+        "Dossier",
+        "Ameli",
+        "info@example.com",
+        body="Texte lisible",
+        extra_streams={"__substg1.0_10090102": b"\x10\x00\x00\x00" + os.urandom(60)},
+    )
     msg = parse(data)
     assert "MSG_RTF_UNREADABLE" in codes(msg)
     assert msg.text == "Texte lisible"
@@ -199,8 +224,11 @@ def test_corrupt_compressed_rtf_is_an_anomaly() -> None:
 
 def test_rtf_reader_decodes_unicode_escapes_and_skips_binary() -> None:
     # \bin's payload holds braces and a backslash: read as RTF, they would break the groups.
-    rtf = (rb"{\rtf1\ansi\ansicpg1252\uc1 Caf\u233e \u-10179?\u-8704?{\pict\bin5 " + b"\x00}{\\{"
-           + rb"} fin{\*\unknowndest cach\'e9}\par}")
+    rtf = (
+        rb"{\rtf1\ansi\ansicpg1252\uc1 Caf\u233e \u-10179?\u-8704?{\pict\bin5 "
+        + b"\x00}{\\{"
+        + rb"} fin{\*\unknowndest cach\'e9}\par}"
+    )
     view = rtf_to_html(rtf)
     assert view.text == "Café \U0001f600 fin\n"
     assert view.encapsulated is None
@@ -232,9 +260,13 @@ def test_html_attachment_links_are_read() -> None:
 
 
 def test_embedded_message_is_converted_and_read() -> None:
-    inner = Embedded("Votre carte Vitale", "Assurance Maladie", "carte@vitale-renouvellement.example",
-                     html='<a href="https://vitale-renouvellement.example/">www.ameli.fr</a>',
-                     attachments=[("piece.pdf", PDF)])
+    inner = Embedded(
+        "Votre carte Vitale",
+        "Assurance Maladie",
+        "carte@vitale-renouvellement.example",
+        html='<a href="https://vitale-renouvellement.example/">www.ameli.fr</a>',
+        attachments=[("piece.pdf", PDF)],
+    )
     raw, anomalies = msg_to_rfc822(seed_phishing(attachments=[("transfert.msg", inner)]), max_bytes=10**7)
     assert anomalies == []
     assert b"Content-Type: message/rfc822" in raw  # embedded messages are converted, not kept as .msg bytes
@@ -253,14 +285,21 @@ def test_reference_attachment_becomes_a_link() -> None:
 
 
 def test_clear_signed_message_body_comes_from_its_signed_entity() -> None:
-    entity = (b'Content-Type: multipart/signed; protocol="application/pkcs7-signature";\r\n'
-              b' boundary="sig"\r\n\r\n'
-              b"--sig\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-              b"Texte signe: rappelez le 0899 00 00 00\r\n"
-              b"--sig\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n"
-              b"Content-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--sig--\r\n")
-    data = build_msg("Signe", "Ameli", "a@example.com", attachments=[("smime.p7m", entity)],
-                     message_class="IPM.Note.SMIME.MultipartSigned")
+    entity = (
+        b'Content-Type: multipart/signed; protocol="application/pkcs7-signature";\r\n'
+        b' boundary="sig"\r\n\r\n'
+        b"--sig\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Texte signe: rappelez le 0899 00 00 00\r\n"
+        b"--sig\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--sig--\r\n"
+    )
+    data = build_msg(
+        "Signe",
+        "Ameli",
+        "a@example.com",
+        attachments=[("smime.p7m", entity)],
+        message_class="IPM.Note.SMIME.MultipartSigned",
+    )
     msg = parse(data)
     assert "Texte signe" in msg.text
     assert [a.filename for a in msg.attachments] == ["smime.p7s"]
@@ -316,8 +355,13 @@ def test_stream_sizes_the_file_cannot_hold_are_refused() -> None:
 
 
 def test_badly_encoded_string_is_replaced_and_reported() -> None:
-    data = build_msg("Remboursement", "Ameli", "a@example.com", body="Bonjour",
-                     extra_streams={"__substg1.0_0037001F": "Rembourse".encode("utf-16-le") + b"\x41"})
+    data = build_msg(
+        "Remboursement",
+        "Ameli",
+        "a@example.com",
+        body="Bonjour",
+        extra_streams={"__substg1.0_0037001F": "Rembourse".encode("utf-16-le") + b"\x41"},
+    )
     msg = parse(data)
     assert msg.subject is not None
     assert msg.subject.startswith("Rembourse")

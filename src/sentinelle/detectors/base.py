@@ -78,8 +78,15 @@ class Context:
     a class-wide lock on every first access (measured: a quarter of the per-message overhead).
     """
 
-    def __init__(self, msg: Message, knowledge: Knowledge, *, lang: str = "fr", forced_profile: str | None = None,
-                 attribute: Callable[[Context], Claim | None] | None = None) -> None:
+    def __init__(
+        self,
+        msg: Message,
+        knowledge: Knowledge,
+        *,
+        lang: str = "fr",
+        forced_profile: str | None = None,
+        attribute: Callable[[Context], Claim | None] | None = None,
+    ) -> None:
         self.msg = msg
         self.knowledge = knowledge
         self.lang = lang
@@ -147,15 +154,23 @@ class Context:
 
     def original(self, hit: Hit) -> str:
         """The words of a hit as written in the message (offsets are shared with the folded text)."""
-        return self.text[hit.start:hit.end]
+        return self.text[hit.start : hit.end]
 
     def sentence_span(self, hit: Hit) -> tuple[int, int]:
         """The sentence around a hit: from the previous full stop or line break to the next one, within
         ``_SENTENCE_WINDOW`` characters before and 40 after the hit."""
         text = self.folded
         lo = max(0, hit.start - _SENTENCE_WINDOW)
-        start = max(text.rfind(".", lo, hit.start), text.rfind("\n", lo, hit.start), text.rfind("!", lo, hit.start),
-                    text.rfind("?", lo, hit.start), lo - 1) + 1
+        start = (
+            max(
+                text.rfind(".", lo, hit.start),
+                text.rfind("\n", lo, hit.start),
+                text.rfind("!", lo, hit.start),
+                text.rfind("?", lo, hit.start),
+                lo - 1,
+            )
+            + 1
+        )
         hi = hit.end + 40
         end_candidates = [i for i in (text.find(".", hit.end, hi), text.find("\n", hit.end, hi)) if i != -1]
         return start, min([*end_candidates, hi])

@@ -29,5 +29,10 @@ class ClaimedOrganisation:
         claim = ctx.claim
         if claim is None or claim.via in ("user", "number"):
             return
-        yield Evidence(self.id, "CLAIMS_ORGANISATION", observed=claim.observed, location=_LOCATION.get(claim.via),
-                       params={"via": claim.via})
+        yield Evidence(
+            self.id,
+            "CLAIMS_ORGANISATION",
+            observed=claim.observed,
+            location=_LOCATION.get(claim.via),
+            params={"via": claim.via},
+        )

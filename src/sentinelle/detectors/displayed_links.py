@@ -55,8 +55,17 @@ class DisplayedLinkTarget:
             elif len(mismatches) < _MAX_OBSERVED:
                 mismatches.append((shown, link.unicode_host or link.host, link.location))
         for shown, real, organisation, location in official_hits:
-            yield Evidence(self.id, "LINK_DISPLAYED_OFFICIAL_ELSEWHERE", observed=(shown, real), location=location,
-                           params={"shown": shown, "real": real, "organisation": organisation})
+            yield Evidence(
+                self.id,
+                "LINK_DISPLAYED_OFFICIAL_ELSEWHERE",
+                observed=(shown, real),
+                location=location,
+                params={"shown": shown, "real": real, "organisation": organisation},
+            )
         if mismatches:
-            yield Evidence(self.id, "LINK_DISPLAYED_MISMATCH",
-                           observed=tuple(f"{s} -> {r}" for s, r, _ in mismatches), location=mismatches[0][2])
+            yield Evidence(
+                self.id,
+                "LINK_DISPLAYED_MISMATCH",
+                observed=tuple(f"{s} -> {r}" for s, r, _ in mismatches),
+                location=mismatches[0][2],
+            )

@@ -64,11 +64,27 @@ class EmailAuthentication:
         results = parse_authentication_results(headers[0])
         dmarc = [r for r in results if r.method == "dmarc"]
         if any(r.result == "fail" for r in dmarc):
-            yield Evidence(self.id, "DMARC_FAIL_OFFICIAL", observed=(from_domain,), location="header:Authentication-Results",
-                           params={"organisation": owner.name(ctx.lang)})
+            yield Evidence(
+                self.id,
+                "DMARC_FAIL_OFFICIAL",
+                observed=(from_domain,),
+                location="header:Authentication-Results",
+                params={"organisation": owner.name(ctx.lang)},
+            )
             return
-        aligned_dkim = [r for r in results if r.method == "dkim" and r.result == "pass" and r.domain
-                        and registrable(r.domain) == registrable(from_domain)]
+        aligned_dkim = [
+            r
+            for r in results
+            if r.method == "dkim"
+            and r.result == "pass"
+            and r.domain
+            and registrable(r.domain) == registrable(from_domain)
+        ]
         if any(r.result == "pass" for r in dmarc) or aligned_dkim:
-            yield Evidence(self.id, "AUTH_ALIGNED_PASS_OFFICIAL", observed=(from_domain,),
-                           location="header:Authentication-Results", params={"organisation": owner.name(ctx.lang)})
+            yield Evidence(
+                self.id,
+                "AUTH_ALIGNED_PASS_OFFICIAL",
+                observed=(from_domain,),
+                location="header:Authentication-Results",
+                params={"organisation": owner.name(ctx.lang)},
+            )

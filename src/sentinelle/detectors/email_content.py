@@ -24,9 +24,17 @@ from .base import Context, register
 
 _DOSSIER = re2.compile(r"(?i)\b(?:dossier|ref(?:erence)?|reference|n[o°])\s*[:#n°.]*\s*[a-z]{0,4}[-_ ]?\d{5,}")
 _EXTENSIONS = {
-    "pdf": {".pdf"}, "zip": {".zip"}, "rar": {".rar"}, "7z": {".7z"}, "gzip": {".gz", ".tgz"},
-    "png": {".png"}, "jpeg": {".jpg", ".jpeg"}, "gif": {".gif"}, "html": {".html", ".htm", ".shtml", ".xhtml"},
-    "ole": {".doc", ".xls", ".ppt", ".msg"}, "exe": {".exe", ".dll", ".scr", ".com"},
+    "pdf": {".pdf"},
+    "zip": {".zip"},
+    "rar": {".rar"},
+    "7z": {".7z"},
+    "gzip": {".gz", ".tgz"},
+    "png": {".png"},
+    "jpeg": {".jpg", ".jpeg"},
+    "gif": {".gif"},
+    "html": {".html", ".htm", ".shtml", ".xhtml"},
+    "ole": {".doc", ".xls", ".ppt", ".msg"},
+    "exe": {".exe", ".dll", ".scr", ".com"},
 }
 _ARCHIVES = frozenset({"zip", "rar", "7z", "gzip"})
 _MAX_OBSERVED = 5
@@ -52,8 +60,12 @@ class EmailContent:
         k = ctx.knowledge
         forms = [link for link in msg.links if link.source is LinkSource.HTML_FORM]
         if forms:
-            yield Evidence(self.id, "EMAIL_HTML_FORM", observed=tuple(dict.fromkeys(f.host or "?" for f in forms))[:3],
-                           location=forms[0].location)
+            yield Evidence(
+                self.id,
+                "EMAIL_HTML_FORM",
+                observed=tuple(dict.fromkeys(f.host or "?" for f in forms))[:3],
+                location=forms[0].location,
+            )
         brand_images: list[str] = []
         for link in msg.links:
             if link.source is not LinkSource.HTML_IMAGE or len(brand_images) >= _MAX_OBSERVED:
@@ -66,8 +78,9 @@ class EmailContent:
                     brand_images.append(link.host)
                     break
         if brand_images:
-            yield Evidence(self.id, "BRAND_IMAGE_FOREIGN_HOST", observed=tuple(dict.fromkeys(brand_images)),
-                           location="body:html")
+            yield Evidence(
+                self.id, "BRAND_IMAGE_FOREIGN_HOST", observed=tuple(dict.fromkeys(brand_images)), location="body:html"
+            )
         if msg.subject and ctx.claim is not None:
             match = _DOSSIER.search(msg.subject)
             if match:

@@ -64,23 +64,37 @@ class EmailSender:
                     claimed = k.profile(hit.tag[1])
                     break
         if claimed is not None and not is_official_sender(claimed, domain):
-            yield Evidence(self.id, "SENDER_NAME_CLAIMS_ORG", observed=(name[:80], sender.address or "?"),
-                           location="header:From", params={"organisation": claimed.name(ctx.lang),
-                                                           "name": name[:80], "address": sender.address or "?"})
-        for profile in k.profiles:
-            if domain and not is_official_sender(profile, domain):
-                brand = brand_in_host(domain, profile, k.keywords.domain_words)
+            yield Evidence(
+                self.id,
+                "SENDER_NAME_CLAIMS_ORG",
+                observed=(name[:80], sender.address or "?"),
+                location="header:From",
+                params={"organisation": claimed.name(ctx.lang), "name": name[:80], "address": sender.address or "?"},
+            )
+        for candidate in k.profiles:
+            if domain and not is_official_sender(candidate, domain):
+                brand = brand_in_host(domain, candidate, k.keywords.domain_words)
                 if brand:
-                    yield Evidence(self.id, "SENDER_LOOKALIKE_DOMAIN", observed=(domain,), location="header:From",
-                                   params={"organisation": profile.name(ctx.lang), "brand": brand})
+                    yield Evidence(
+                        self.id,
+                        "SENDER_LOOKALIKE_DOMAIN",
+                        observed=(domain,),
+                        location="header:From",
+                        params={"organisation": candidate.name(ctx.lang), "brand": brand},
+                    )
         claim = ctx.claim
-        profile = claimed or (claim.profile if claim else None)
+        profile: Profile | None = claimed or (claim.profile if claim else None)
         if profile is not None:
             if is_official_sender(profile, domain):
-                yield Evidence(self.id, "SENDER_OFFICIAL_DOMAIN", observed=(sender.address or domain,),
-                               location="header:From")
+                yield Evidence(
+                    self.id, "SENDER_OFFICIAL_DOMAIN", observed=(sender.address or domain,), location="header:From"
+                )
             replies = [a for _, a in getaddresses(msg.header("Reply-To")) if "@" in a]
-            elsewhere = [a for a in replies if registrable(address_domain(a)) != registrable(domain)
-                         and not is_official_sender(profile, address_domain(a))]
+            elsewhere = [
+                a
+                for a in replies
+                if registrable(address_domain(a)) != registrable(domain)
+                and not is_official_sender(profile, address_domain(a))
+            ]
             if elsewhere:
                 yield Evidence(self.id, "REPLY_TO_ELSEWHERE", observed=tuple(elsewhere[:3]), location="header:Reply-To")

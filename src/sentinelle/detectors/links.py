@@ -93,23 +93,39 @@ class LinkDestinations:
                 brand = brand_in_host(_shown_host(link), profile, k.keywords.domain_words)
                 if brand and len(brand_hits) < _MAX_OBSERVED:
                     brand_hits.append((link, brand, profile.id))
-            if claim is not None and not claim.profile.is_official_domain(link.registrable_domain):
-                if not ("." + link.registrable_domain).endswith(_STATE_SUFFIX):
-                    not_official.append(link)
+            if (
+                claim is not None
+                and not claim.profile.is_official_domain(link.registrable_domain)
+                and not ("." + link.registrable_domain).endswith(_STATE_SUFFIX)
+            ):
+                not_official.append(link)
 
         for link, brand, profile_id in brand_hits:
             profile = k.profile(profile_id)
-            yield Evidence(self.id, "LINK_BRAND_IN_DOMAIN", observed=(_shown_host(link),), location=link.location,
-                           params={"brand": brand, "organisation": profile.name(ctx.lang)})
+            yield Evidence(
+                self.id,
+                "LINK_BRAND_IN_DOMAIN",
+                observed=(_shown_host(link),),
+                location=link.location,
+                params={"brand": brand, "organisation": profile.name(ctx.lang)},
+            )
         if claim is not None:
             official = ", ".join(sorted(claim.profile.domains))
             if not_official:
-                domains = tuple(dict.fromkeys(l.unicode_host or l.registrable_domain for l in not_official))
-                yield Evidence(self.id, "LINK_NOT_OFFICIAL", observed=domains[:_MAX_OBSERVED],
-                               location=not_official[0].location, params={"official": official})
-            elif all(claim.profile.is_official_domain(l.registrable_domain) for l in msg.links):
-                yield Evidence(self.id, "LINKS_ALL_OFFICIAL",
-                               observed=tuple(dict.fromkeys(l.host for l in msg.links))[:_MAX_OBSERVED],
-                               location=msg.links[0].location)
+                domains = tuple(dict.fromkeys(lk.unicode_host or lk.registrable_domain for lk in not_official))
+                yield Evidence(
+                    self.id,
+                    "LINK_NOT_OFFICIAL",
+                    observed=domains[:_MAX_OBSERVED],
+                    location=not_official[0].location,
+                    params={"official": official},
+                )
+            elif all(claim.profile.is_official_domain(lk.registrable_domain) for lk in msg.links):
+                yield Evidence(
+                    self.id,
+                    "LINKS_ALL_OFFICIAL",
+                    observed=tuple(dict.fromkeys(lk.host for lk in msg.links))[:_MAX_OBSERVED],
+                    location=msg.links[0].location,
+                )
         for signal, values in flags.items():
             yield Evidence(self.id, signal, observed=tuple(values), location=locations[signal])

@@ -54,10 +54,18 @@ class LuresAndPressure:
             profile = ctx.knowledge.profile(found[0][0])
             lure = next(lure for lure in profile.lures if lure.theme == theme)
             fact = lure.fact_en if ctx.lang == "en" else lure.fact_fr
-            yield Evidence(self.id, theme, observed=tuple(dict.fromkeys(o for _, o in found)),
-                           location=ctx.line_of(first_offset[theme]),
-                           params={"fact": fact, "source": lure.source.split(" ; ")[0]})
+            yield Evidence(
+                self.id,
+                theme,
+                observed=tuple(dict.fromkeys(o for _, o in found)),
+                location=ctx.line_of(first_offset[theme]),
+                params={"fact": fact, "source": lure.source.split(" ; ")[0]},
+            )
         urgency = [h for h in ctx.hits_tagged("urgency")[:20] if not ctx.is_negated(h)]
         if urgency:
-            yield Evidence(self.id, "URGENCY", observed=tuple(dict.fromkeys(ctx.original(h) for h in urgency))[:3],
-                           location=ctx.line_of(urgency[0].start))
+            yield Evidence(
+                self.id,
+                "URGENCY",
+                observed=tuple(dict.fromkeys(ctx.original(h) for h in urgency))[:3],
+                location=ctx.line_of(urgency[0].start),
+            )

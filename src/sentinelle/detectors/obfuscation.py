@@ -35,7 +35,8 @@ class TextObfuscation:
 
     id: ClassVar[str] = "text.obfuscation"
     applies_to: ClassVar[frozenset[Kind]] = frozenset(
-        {Kind.SMS, Kind.EMAIL, Kind.CALL, Kind.VOICEMAIL, Kind.WEBPAGE, Kind.IMAGE})
+        {Kind.SMS, Kind.EMAIL, Kind.CALL, Kind.VOICEMAIL, Kind.WEBPAGE, Kind.IMAGE}
+    )
     signals: ClassVar[Mapping[str, str]] = {
         "HIDDEN_CHARACTERS": "invisible characters were inserted in the text",
         "MIXED_SCRIPT_WORD": "a word mixes Latin letters with look-alike letters of another alphabet",
@@ -43,8 +44,12 @@ class TextObfuscation:
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
         if msg.hidden_characters >= 2 and msg.text.strip():
-            yield Evidence(self.id, "HIDDEN_CHARACTERS", observed=(str(msg.hidden_characters),),
-                           params={"count": str(msg.hidden_characters)})
+            yield Evidence(
+                self.id,
+                "HIDDEN_CHARACTERS",
+                observed=(str(msg.hidden_characters),),
+                params={"count": str(msg.hidden_characters)},
+            )
         text = ctx.text
         if not _CONFUSABLE_SCRIPTS.search(text):
             return

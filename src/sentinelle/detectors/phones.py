@@ -30,7 +30,7 @@ def display_number(normalized: str) -> str:
     """``+33899234567`` -> ``08 99 23 45 67``; short numbers and foreign numbers unchanged."""
     if normalized.startswith("+33") and len(normalized) == 12:
         national = "0" + normalized[3:]
-        return " ".join(national[i:i + 2] for i in range(0, 10, 2))
+        return " ".join(national[i : i + 2] for i in range(0, 10, 2))
     return normalized
 
 
@@ -111,8 +111,14 @@ class PhoneNumbers:
             yield Evidence(self.id, signal, observed=tuple(values), location=locations[signal], params=params[signal])
         official_pool = (profile.inbound_numbers | profile.outbound_numbers) if profile else all_official
         if to_call and all(p.normalized in official_pool for p in to_call):
-            owners = [prof for prof in k.profiles if any(p.normalized in {n.number for n in prof.phones} for p in to_call)]
+            owners = [
+                prof for prof in k.profiles if any(p.normalized in {n.number for n in prof.phones} for p in to_call)
+            ]
             extra = {"organisation": owners[0].name(ctx.lang)} if owners and not profile else {}
-            yield Evidence(self.id, "NUMBERS_ALL_OFFICIAL",
-                           observed=tuple(dict.fromkeys(display_number(p.normalized) for p in to_call)),
-                           location=to_call[0].location, params=extra)
+            yield Evidence(
+                self.id,
+                "NUMBERS_ALL_OFFICIAL",
+                observed=tuple(dict.fromkeys(display_number(p.normalized) for p in to_call)),
+                location=to_call[0].location,
+                params=extra,
+            )

@@ -35,7 +35,10 @@ class NeverAsksPolicy:
             if not hits or channel not in rule.channels:
                 continue
             statement = rule.statement_en if ctx.lang == "en" else rule.statement_fr
-            yield Evidence(self.id, "NEVER_ASKS_VIOLATION", observed=(ctx.original(hits[0]),),
-                           location=ctx.line_of(hits[0].start),
-                           params={"statement": statement, "source": rule.source.split(" ; ")[0],
-                                   "category": rule.category})
+            yield Evidence(
+                self.id,
+                "NEVER_ASKS_VIOLATION",
+                observed=(ctx.original(hits[0]),),
+                location=ctx.line_of(hits[0].start),
+                params={"statement": statement, "source": rule.source.split(" ; ")[0], "category": rule.category},
+            )

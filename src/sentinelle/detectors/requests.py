@@ -39,5 +39,10 @@ class DataRequests:
         signal_of = {rc.category: rc.signal for rc in ctx.knowledge.keywords.requests}
         for category, hits in ctx.requested.items():
             observed = tuple(dict.fromkeys(ctx.original(h) for h in hits))[:_MAX_OBSERVED]
-            yield Evidence(self.id, signal_of[category], observed=observed, location=ctx.line_of(hits[0].start),
-                           params={"category": category})
+            yield Evidence(
+                self.id,
+                signal_of[category],
+                observed=observed,
+                location=ctx.line_of(hits[0].start),
+                params={"category": category},
+            )

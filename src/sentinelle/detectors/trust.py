@@ -32,8 +32,9 @@ class NothingRequested:
         if any(not claim.profile.is_official_domain(link.registrable_domain) for link in msg.links):
             return
         spoken = msg.kind in (Kind.CALL, Kind.VOICEMAIL, Kind.AUDIO)
-        callbacks = [p for p in msg.phones
-                     if p.role is PhoneRole.CALLBACK or (spoken and p.role is PhoneRole.MENTIONED)]
+        callbacks = [
+            p for p in msg.phones if p.role is PhoneRole.CALLBACK or (spoken and p.role is PhoneRole.MENTIONED)
+        ]
         if any(p.normalized not in claim.profile.inbound_numbers for p in callbacks):
             return
         yield Evidence(self.id, "NOTHING_REQUESTED")

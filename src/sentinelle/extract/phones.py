@@ -62,16 +62,19 @@ def _role(before_folded: str, cue_starts: tuple[str, ...]) -> PhoneRole:
     """CALLBACK when a word of the sentence before the number starts like a cue ("rappel" in "rappelez")."""
     # Only the current sentence counts: "Rappelez-nous. Notre adresse: ..." must not make a later number a
     # callback number.
-    cut = max(before_folded.rfind(". "), before_folded.rfind("\n"), before_folded.rfind("! "), before_folded.rfind("? "))
-    sentence = before_folded[cut + 1:] if cut >= 0 else before_folded
+    cut = max(
+        before_folded.rfind(". "), before_folded.rfind("\n"), before_folded.rfind("! "), before_folded.rfind("? ")
+    )
+    sentence = before_folded[cut + 1 :] if cut >= 0 else before_folded
     words = sentence.replace("-", " ").replace("'", " ").split()
     if any(w.startswith(cue_starts) for w in words):
         return PhoneRole.CALLBACK
     return PhoneRole.MENTIONED
 
 
-def find_phones(text: str, *, cues: Iterable[str], known_short: frozenset[str], limit: int,
-                location_prefix: str = "body") -> tuple[list[PhoneNumber], int]:
+def find_phones(
+    text: str, *, cues: Iterable[str], known_short: frozenset[str], limit: int, location_prefix: str = "body"
+) -> tuple[list[PhoneNumber], int]:
     """Numbers in ``text`` (at most ``limit``, in order) and how many were seen in all."""
     if sum(map(text.count, "0123456789")) < 4:  # fast path: no pattern matches fewer than four digits
         return [], 0
@@ -92,9 +95,8 @@ def find_phones(text: str, *, cues: Iterable[str], known_short: frozenset[str], 
             if overlaps(start, end):
                 continue
             raw = m.group(0)
-            if pattern is short_re:
-                if not _is_short_number_context(text, start, end, raw, known_short):
-                    continue
+            if pattern is short_re and not _is_short_number_context(text, start, end, raw, known_short):
+                continue
             spans.append((start, end, raw))
             i = bisect_left(taken_starts, start)
             taken_starts.insert(i, start)
@@ -104,34 +106,42 @@ def find_phones(text: str, *, cues: Iterable[str], known_short: frozenset[str], 
     phones: list[PhoneNumber] = []
     seen = 0
     line_no, line_pos = 1, 0
-    for start, end, raw in spans:
+    for start, _end, raw in spans:
         normalized = normalise_number(raw)
         if normalized is None:
             continue
         seen += 1
         if len(phones) >= limit:
             continue
-        before = fold(text[max(0, start - 80):start])
+        before = fold(text[max(0, start - 80) : start])
         line_no += text.count("\n", line_pos, start)  # spans are sorted: count each stretch once
         line_pos = start
         location = f"{location_prefix}:l.{line_no}"
         phones.append(
-            PhoneNumber(raw=raw.strip(), normalized=normalized, is_short=not normalized.startswith("+"),
-                        role=_role(before, cue_starts), context=before[-60:].strip(), location=location)
+            PhoneNumber(
+                raw=raw.strip(),
+                normalized=normalized,
+                is_short=not normalized.startswith("+"),
+                role=_role(before, cue_starts),
+                context=before[-60:].strip(),
+                location=location,
+            )
         )
     return phones, seen
 
 
 def _is_short_number_context(text: str, start: int, end: int, raw: str, known_short: frozenset[str]) -> bool:
     digits = "".join(ch for ch in raw if ch.isdigit())
-    after = text[end:end + 8].lstrip().lower()
+    after = text[end : end + 8].lstrip().lower()
     if after[:1] in ("€", "%", ",", "$") or after.startswith(("eur", "ans", "km", "h ", "jours", "mois")):
         return False
-    before_char = text[start - 1:start]
+    before_char = text[start - 1 : start]
     if before_char and (before_char in "€$,." or before_char.isdigit()):
         return False
     if digits in known_short:
         return True
-    before = fold(text[max(0, start - 30):start]).replace("'", " ").split()
-    return any(w.rstrip(":") in _PHONE_WORDS or w.startswith(("appel", "rappel", "compos", "contact", "joindre"))
-               for w in before[-4:])
+    before = fold(text[max(0, start - 30) : start]).replace("'", " ").split()
+    return any(
+        w.rstrip(":") in _PHONE_WORDS or w.startswith(("appel", "rappel", "compos", "contact", "joindre"))
+        for w in before[-4:]
+    )

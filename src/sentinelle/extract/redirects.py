@@ -55,7 +55,7 @@ def _decode(wrapper: Wrapper, url: str, query: str, path: str) -> str | None:
         end = url.find("__;", start + 6)
         if start == -1 or end == -1:
             return None
-        return url[start + 6:end]
+        return url[start + 6 : end]
     return None
 
 

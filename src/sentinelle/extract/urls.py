@@ -104,19 +104,41 @@ def split_url(url: str) -> UrlParts | None:
     return UrlParts(host, unicode_host, registrable, "@" in netloc)
 
 
-def make_link(url: str, source: LinkSource, *, displayed_text: str | None = None, obfuscated: bool = False,
-              scheme_present: bool = True, location: str | None = None) -> Link | None:
+def make_link(
+    url: str,
+    source: LinkSource,
+    *,
+    displayed_text: str | None = None,
+    obfuscated: bool = False,
+    scheme_present: bool = True,
+    location: str | None = None,
+) -> Link | None:
     """Build a ``Link`` from a URL string, or ``None`` if no host can be read from it."""
     if url[:5].lower() == "data:":
-        return Link(url=url[:200], host="", registrable_domain="", source=source, displayed_text=displayed_text,
-                    location=location)
+        return Link(
+            url=url[:200],
+            host="",
+            registrable_domain="",
+            source=source,
+            displayed_text=displayed_text,
+            location=location,
+        )
     url, wrapped_by = unwrap(url)
     parts = split_url(url)
     if parts is None:
         return None
-    return Link(url=url, host=parts.host, registrable_domain=parts.registrable_domain, source=source,
-                displayed_text=displayed_text, unicode_host=parts.unicode_host, obfuscated=obfuscated,
-                scheme_present=scheme_present, location=location, wrapped_by=wrapped_by)
+    return Link(
+        url=url,
+        host=parts.host,
+        registrable_domain=parts.registrable_domain,
+        source=source,
+        displayed_text=displayed_text,
+        unicode_host=parts.unicode_host,
+        obfuscated=obfuscated,
+        scheme_present=scheme_present,
+        location=location,
+        wrapped_by=wrapped_by,
+    )
 
 
 def _defang(token: str) -> tuple[str, bool]:
@@ -163,8 +185,9 @@ def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple
             token = raw.strip(_STRIP)
             lower = token.lower()
             # A link with a scheme may have a dotless host: http://3232235777/ is an IP address.
-            if len(token) < 4 or ("." not in token and "dot]" not in lower and "dot)" not in lower
-                                  and not lower.startswith(_SCHEMES)):
+            if len(token) < 4 or (
+                "." not in token and "dot]" not in lower and "dot)" not in lower and not lower.startswith(_SCHEMES)
+            ):
                 continue
             token, obfuscated = _defang(token)
             lower = token.lower()
@@ -177,8 +200,13 @@ def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple
             seen += 1
             if len(links) >= limit:
                 continue
-            link = make_link(token, LinkSource.TEXT, obfuscated=obfuscated,
-                             scheme_present=scheme_present, location=f"{location_prefix}:l.{line_no}")
+            link = make_link(
+                token,
+                LinkSource.TEXT,
+                obfuscated=obfuscated,
+                scheme_present=scheme_present,
+                location=f"{location_prefix}:l.{line_no}",
+            )
             if link is not None:
                 links.append(link)
     return links, seen

@@ -10,7 +10,8 @@ from ..model import Anomaly
 # French typographic signs) that contain words, i.e. at least three words of letters in a row. The rest is
 # noise: decoded as Windows-1252 it reads as soft hyphens, Greek "µ", "rib" or "x.fr", and passes for a scam.
 _READABLE_RUNS = re.compile(
-    "[\t\n\r\x20-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u20ac\u2019\u2026\u00ab\u00bb\u00b0]{8,}")
+    "[\t\n\r\x20-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u20ac\u2019\u2026\u00ab\u00bb\u00b0]{8,}"
+)
 _PUNCT = ".,;:!?'\"()«»…"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 

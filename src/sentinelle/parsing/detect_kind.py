@@ -9,16 +9,46 @@ from pathlib import Path
 
 from ..model import Kind
 
-_EMAIL_HEADERS = (b"received:", b"return-path:", b"from:", b"to:", b"subject:", b"mime-version:", b"message-id:",
-                  b"date:", b"delivered-to:", b"x-", b"dkim-signature:", b"authentication-results:", b"reply-to:")
+_EMAIL_HEADERS = (
+    b"received:",
+    b"return-path:",
+    b"from:",
+    b"to:",
+    b"subject:",
+    b"mime-version:",
+    b"message-id:",
+    b"date:",
+    b"delivered-to:",
+    b"x-",
+    b"dkim-signature:",
+    b"authentication-results:",
+    b"reply-to:",
+)
 _PHONE_CHARS = frozenset("0123456789+ .-()")
 _SUFFIXES = {
-    ".eml": Kind.EMAIL, ".msg": Kind.EMAIL, ".mbox": Kind.EMAIL,
-    ".png": Kind.IMAGE, ".jpg": Kind.IMAGE, ".jpeg": Kind.IMAGE, ".gif": Kind.IMAGE, ".webp": Kind.IMAGE,
-    ".bmp": Kind.IMAGE, ".tif": Kind.IMAGE, ".tiff": Kind.IMAGE,
-    ".wav": Kind.AUDIO, ".mp3": Kind.AUDIO, ".ogg": Kind.AUDIO, ".oga": Kind.AUDIO, ".opus": Kind.AUDIO,
-    ".m4a": Kind.AUDIO, ".amr": Kind.AUDIO, ".flac": Kind.AUDIO, ".3gp": Kind.AUDIO,
-    ".html": Kind.WEBPAGE, ".htm": Kind.WEBPAGE, ".mhtml": Kind.WEBPAGE,
+    ".eml": Kind.EMAIL,
+    ".msg": Kind.EMAIL,
+    ".mbox": Kind.EMAIL,
+    ".png": Kind.IMAGE,
+    ".jpg": Kind.IMAGE,
+    ".jpeg": Kind.IMAGE,
+    ".gif": Kind.IMAGE,
+    ".webp": Kind.IMAGE,
+    ".bmp": Kind.IMAGE,
+    ".tif": Kind.IMAGE,
+    ".tiff": Kind.IMAGE,
+    ".wav": Kind.AUDIO,
+    ".mp3": Kind.AUDIO,
+    ".ogg": Kind.AUDIO,
+    ".oga": Kind.AUDIO,
+    ".opus": Kind.AUDIO,
+    ".m4a": Kind.AUDIO,
+    ".amr": Kind.AUDIO,
+    ".flac": Kind.AUDIO,
+    ".3gp": Kind.AUDIO,
+    ".html": Kind.WEBPAGE,
+    ".htm": Kind.WEBPAGE,
+    ".mhtml": Kind.WEBPAGE,
 }
 
 

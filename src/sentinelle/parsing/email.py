@@ -118,6 +118,9 @@ _FLAT_OTHER = re.compile(r"</?(?!(?:a|area|img|form|base|meta|br)[\s/>])[a-zA-Z]
 # An address in a To/Cc list (linear; the stdlib address parser is a Python loop and cost 5 % of a parse).
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_OTHER_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+_TEXT_CONTROLS = bytes(range(9)) + bytes(range(14, 32))
+_NO_CONTROLS = dict.fromkeys([*range(32), 127])
 _HTML_TYPES = frozenset(["text/html", "text/xhtml", "text/x-html", "text/htm"])
 _PHONE_SCHEMES = ("tel:", "callto:", "sms:")
 _SKIPPED_SCHEMES = ("mailto:", "cid:", "mid:", "javascript:", "about:", "#")
@@ -147,7 +150,8 @@ def detect_file_type(data: bytes) -> str:
         return "html"
     if sniff.startswith(b"<svg") or (sniff.startswith(b"<?xml") and b"<svg" in sniff):
         return "svg"
-    if head and not any(b < 9 or 13 < b < 32 for b in head[:512]):
+    sample = head[:512]
+    if sample and len(sample.translate(None, _TEXT_CONTROLS)) == len(sample):
         return "text"
     return "unknown"
 
@@ -187,7 +191,7 @@ def html_to_text(html: str, *, max_targets: int = 10_000, flatten: bool = False)
     ``max_targets`` anchors, forms and images each are read. ``flatten`` first removes the structure
     (``flatten_html``), for documents too deep for the HTML tree builder.
     """
-    html = html.replace("\x00", "").replace(_BREAK, " ")
+    html = _fix_surrogates(html).replace("\x00", "").replace(_BREAK, " ")
     if flatten:
         html = flatten_html(html, marker=_BREAK)
     tree = LexborHTMLParser(html)
@@ -268,8 +272,9 @@ class _Builder:
         self.raw_body_fallback: str | None = None
 
     def add(self, code: str, location: str | None = None, **params: object) -> None:
-        """Record an anomaly; parameters are stored as strings (the model's contract)."""
-        self.anomalies.append(Anomaly(code, {k: str(v) for k, v in params.items()}, location))
+        """Record an anomaly; parameters are strings (the model's contract) without control characters."""
+        self.anomalies.append(Anomaly(code, {k: str(v).translate(_NO_CONTROLS) for k, v in params.items()},
+                                      location))
 
     # -- parsing -----------------------------------------------------------------------------------------
 
@@ -305,8 +310,9 @@ class _Builder:
             items = items[: self.elimits.max_headers]
         modern = msg.policy is not email_policy.compat32
         for name, value in items:
-            name = _fix_surrogates(str(name))
-            raw = _fix_surrogates(_unfold(str(value)))
+            # NUL never belongs in a header and breaks stores downstream (PostgreSQL text refuses it).
+            name = _fix_surrogates(str(name)).replace("\x00", "")
+            raw = _fix_surrogates(_unfold(str(value))).replace("\x00", "")
             value = self._modern_value(msg, name, raw) if modern else self.decode_words(raw, name)
             out.append((name, value, raw))
         return out
@@ -572,6 +578,10 @@ class _Builder:
             self.add("TEXT_TRUNCATED", limit=self.limits.max_text_chars)
             text = text[: self.limits.max_text_chars]
         cleaned = clean_text(text)
+        if len(cleaned.text) > self.limits.max_text_chars:  # NFKC can turn one character into eighteen
+            if len(text) <= self.limits.max_text_chars:
+                self.add("TEXT_TRUNCATED", limit=self.limits.max_text_chars)
+            cleaned = replace(cleaned, text=cleaned.text[: self.limits.max_text_chars])
         if cleaned.invisible_removed:
             self.add("INVISIBLE_CHARACTERS_REMOVED", count=cleaned.invisible_removed)
         if cleaned.bidi_removed:
@@ -583,7 +593,8 @@ class _Builder:
         hidden = cleaned.invisible_removed + cleaned.bidi_removed
         if subject is not None:
             cleaned_subject = clean_text(subject)
-            subject = cleaned_subject.text
+            # One line: detectors read "subject + newline + body" and count lines from there.
+            subject = " ".join(cleaned_subject.text.split("\n")).strip()
             hidden += cleaned_subject.invisible_removed + cleaned_subject.bidi_removed
             if cleaned_subject.invisible_removed or cleaned_subject.bidi_removed:
                 self.add("INVISIBLE_CHARACTERS_REMOVED", location="subject",
@@ -629,7 +640,7 @@ class _Builder:
         if address is not None:  # control characters (NUL...) are never part of an address
             address = "".join(ch for ch in address if ch >= " " and ch != "\x7f")[:320] or None
         if display is not None:
-            display = clean_text(self.decode_words(display, "From")).text.strip() or None
+            display = " ".join(clean_text(self.decode_words(display, "From")).text.split()) or None
         if address is None and display is None and raw.strip():
             display = self.decode_words(raw.strip(), "From")[:512]
         return Sender(display_name=display, address=address)
@@ -807,7 +818,7 @@ def _fix_surrogates(value: str) -> str:
 
 def _only_escapes(value: str) -> bool:
     """True when every surrogate in ``value`` is a surrogateescape'd byte (U+DC80..U+DCFF)."""
-    return all(not ("\ud800" <= ch <= "\udfff") or "\udc80" <= ch <= "\udcff" for ch in value)
+    return _OTHER_SURROGATE.search(value) is None
 
 
 def _unfold(value: str) -> str:

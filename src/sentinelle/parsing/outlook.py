@@ -67,8 +67,10 @@ from .email import parse_email
 __all__ = ["RtfView", "msg_to_rfc822", "parse_msg", "rtf_to_html"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_INSTALL_HINT = ("La lecture des fichiers Outlook (.msg) demande l'extension « outlook », qui n'est pas "
-                 "installée. Installez-la avec : pip install 'sentinelle[outlook]'")
+_INSTALL_HINT = (
+    "La lecture des fichiers Outlook (.msg) demande l'extension « outlook », qui n'est pas "
+    "installée. Installez-la avec : pip install 'sentinelle[outlook]'"
+)
 
 # Bounds on hostile files (each cut is an anomaly). extract-msg looks streams up by a linear scan of the
 # directory, so the entry count bounds the cost of every lookup.
@@ -83,8 +85,7 @@ _MAX_RTF_DEPTH = 512  # RTF group nesting followed; deeper groups are read as pa
 _STREAM_SLACK = 1024 * 1024  # declared stream sizes may exceed twice the file size by this much
 
 _NOISY_LOGGERS = ("extract_msg", "RTFDE", "olefile")
-_DROPPED_HEADERS = frozenset(["content-type", "content-transfer-encoding", "mime-version",
-                              "content-disposition"])
+_DROPPED_HEADERS = frozenset(["content-type", "content-transfer-encoding", "mime-version", "content-disposition"])
 _HEADER_FIELD = re.compile(r"[!-9;-~]+:")
 _MIME_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -105,8 +106,7 @@ _MSGFLAG_UNSENT = 0x8
 # Entry points
 
 
-def parse_msg(data: bytes, *, limits: Limits, callback_cues: tuple[str, ...],
-              known_short: frozenset[str]) -> Message:
+def parse_msg(data: bytes, *, limits: Limits, callback_cues: tuple[str, ...], known_short: frozenset[str]) -> Message:
     """Build the ``Message`` of an Outlook ``.msg`` file (``kind=Kind.EMAIL``); never raises on content.
 
     The anomalies of the conversion (``MSG_*``) come first, then those of the e-mail parser. A file that
@@ -184,9 +184,18 @@ def _load_libraries() -> _Libraries:
         utils = importlib.import_module("extract_msg.utils")
     except ImportError as exc:
         raise UnsupportedInput(f"{_INSTALL_HINT} ({type(exc).__name__}: {exc})") from exc
-    return _Libraries(extract_msg, olefile, compressed_rtf, rtfde, rtfde_errors.NotEncapsulatedRtf,
-                      utils.stripRtf, attachments.initStandardAttachment, enums.ErrorBehavior,
-                      enums.AttachmentType, encoding.lookupCodePage)
+    return _Libraries(
+        extract_msg,
+        olefile,
+        compressed_rtf,
+        rtfde,
+        rtfde_errors.NotEncapsulatedRtf,
+        utils.stripRtf,
+        attachments.initStandardAttachment,
+        enums.ErrorBehavior,
+        enums.AttachmentType,
+        encoding.lookupCodePage,
+    )
 
 
 _quiet_lock = threading.Lock()
@@ -243,8 +252,7 @@ def _check_directory(libs: _Libraries, data: bytes) -> str | None:
         entries = [e for e in ole.direntries if e is not None]
         if len(entries) > _MAX_OLE_ENTRIES:
             return f"{len(entries)} directory entries (limit {_MAX_OLE_ENTRIES})"
-        total = sum(e.size for e in entries if e.entry_type in (libs.olefile.STGTY_STREAM,
-                                                                 libs.olefile.STGTY_ROOT))
+        total = sum(e.size for e in entries if e.entry_type in (libs.olefile.STGTY_STREAM, libs.olefile.STGTY_ROOT))
         if total > 2 * len(data) + _STREAM_SLACK:
             return f"declared stream sizes ({total} bytes) exceed what the file can hold"
         return None
@@ -316,8 +324,9 @@ class _Converter:
         # while opening and fails the whole file on one badly encoded string (strict UTF-16 decoding).
         # ``strict=False`` reaches the embedded messages, which extract-msg opens with ``openMsg``: one of an
         # unknown class is then read as a plain message instead of failing.
-        msg = self.libs.extract_msg.MSGFile(self.data, errorBehavior=tolerant, delayAttachments=True,
-                                            initAttachment=self._init_attachment, strict=False)
+        msg = self.libs.extract_msg.MSGFile(
+            self.data, errorBehavior=tolerant, delayAttachments=True, initAttachment=self._init_attachment, strict=False
+        )
         try:
             out = self.convert(msg, 0, "msg")
         finally:
@@ -348,9 +357,12 @@ class _Converter:
         parts = [self._alternative(body)]
         parts.extend(self._attachment_parts(reader, depth))
         boundary = self.boundary()
-        return (head + b"MIME-Version: 1.0\r\n"
-                + f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'.encode("ascii")
-                + _join_parts(parts, boundary))
+        return (
+            head
+            + b"MIME-Version: 1.0\r\n"
+            + f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'.encode("ascii")
+            + _join_parts(parts, boundary)
+        )
 
     # -- bodies ------------------------------------------------------------------------------------------
 
@@ -370,8 +382,7 @@ class _Converter:
 
     def _decompress_rtf(self, compressed: bytes, where: str) -> bytes | None:
         if len(compressed) > _MAX_COMPRESSED_RTF:
-            self.add("MSG_RTF_UNREADABLE", f"{where}:rtf",
-                     error=f"compressed RTF over {_MAX_COMPRESSED_RTF} bytes")
+            self.add("MSG_RTF_UNREADABLE", f"{where}:rtf", error=f"compressed RTF over {_MAX_COMPRESSED_RTF} bytes")
             return None
         try:
             rtf: bytes = self.libs.compressed_rtf.decompress(compressed)
@@ -392,7 +403,7 @@ class _Converter:
         if len(rtf) <= _RTFDE_MAX_BYTES:
             end = rtf.rfind(b"}")  # extract-msg's fix: some RTF bodies carry bytes after the last group
             try:
-                deencapsulator = self.libs.rtfde.DeEncapsulator(self.libs.strip_rtf(rtf[:end + 1]))
+                deencapsulator = self.libs.rtfde.DeEncapsulator(self.libs.strip_rtf(rtf[: end + 1]))
                 deencapsulator.deencapsulate()
             except self.libs.not_encapsulated:
                 view = rtf_to_html(rtf, detect_encapsulation=False)
@@ -418,14 +429,15 @@ class _Converter:
             room = (self.budget * 3) // 4 - 1024
             if _b64_size(len(payload)) > self.budget:
                 self.add("MSG_BODY_TRUNCATED", part=f"text/{subtype}", limit=max(room, 0))
-                payload = payload[:max(room, 0)]
+                payload = payload[: max(room, 0)]
             self.spend(_b64_size(len(payload)))
             parts.append(_leaf(f'text/{subtype}; charset="utf-8"', payload))
         if not parts:
             parts.append(_leaf('text/plain; charset="utf-8"', b""))
         boundary = self.boundary()
-        return (f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii")
-                + _join_parts(parts, boundary))
+        return f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii") + _join_parts(
+            parts, boundary
+        )
 
     def _clear_signed_entity(self, reader: _Reader) -> bytes | None:
         """The stored MIME entity of a clear-signed message, which holds its real body and attachments."""
@@ -454,8 +466,9 @@ class _Converter:
             where = f"{reader.where}:attachment[{index}]"
             if isinstance(att, _Failed):
                 if att.error is not None:
-                    self.add("MSG_ATTACHMENT_UNREADABLE", where, name=reader.attachment_name(att) or "",
-                             error=att.error)
+                    self.add(
+                        "MSG_ATTACHMENT_UNREADABLE", where, name=reader.attachment_name(att) or "", error=att.error
+                    )
                 continue
             name = reader.attachment_name(att)
             try:
@@ -491,17 +504,22 @@ class _Converter:
         content_id = _clean(reader.string(0x3712, "PR_ATTACH_CONTENT_ID", att.dir) or "")[:200]
         if content_id and re.fullmatch(r"[!-~]+", content_id):
             extra = f"Content-ID: <{content_id.strip('<>')}>\r\n"
-        return _leaf(ctype + _name_param("name", name), data,
-                     extra=f"Content-Disposition: attachment{_name_param('filename', name)}\r\n{extra}")
+        return _leaf(
+            ctype + _name_param("name", name),
+            data,
+            extra=f"Content-Disposition: attachment{_name_param('filename', name)}\r\n{extra}",
+        )
 
     def _embedded_part(self, inner: Any, name: str | None, depth: int, where: str) -> bytes | None:
         if depth + 1 > _MAX_NESTING:
             self.add("MSG_NESTING_TOO_DEEP", where, limit=_MAX_NESTING)
             return None
         converted = self.convert(inner, depth + 1, where)
-        return (b"Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n"
-                + f"Content-Disposition: attachment{_name_param('filename', name)}\r\n\r\n".encode("ascii")
-                + converted)
+        return (
+            b"Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n"
+            + f"Content-Disposition: attachment{_name_param('filename', name)}\r\n\r\n".encode("ascii")
+            + converted
+        )
 
     def _reference_part(self, att: Any, name: str | None, where: str) -> bytes | None:
         url = _clean(str(att.url or "")).strip()
@@ -512,8 +530,11 @@ class _Converter:
         if not self.spend(_b64_size(len(payload)) + 512):
             self.add("MSG_ATTACHMENT_SKIPPED", where, name=name or "", size=len(payload), limit=self.budget)
             return None
-        return _leaf('text/uri-list; charset="utf-8"' + _name_param("name", name), payload,
-                     extra=f"Content-Disposition: attachment{_name_param('filename', name)}\r\n")
+        return _leaf(
+            'text/uri-list; charset="utf-8"' + _name_param("name", name),
+            payload,
+            extra=f"Content-Disposition: attachment{_name_param('filename', name)}\r\n",
+        )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -554,7 +575,7 @@ class _Reader:
         out: dict[int, bytes] = {}
         for pos in range(skip, len(raw) - 15, 16):
             tag = struct.unpack_from("<I", raw, pos)[0]
-            out.setdefault(tag, raw[pos + 8:pos + 16])
+            out.setdefault(tag, raw[pos + 8 : pos + 16])
         if storage is None:
             self._props = out
         return out
@@ -611,8 +632,11 @@ class _Reader:
         return self._attachments
 
     def attachment_name(self, att: Any) -> str | None:
-        for prop_id, label in ((0x3707, "PR_ATTACH_LONG_FILENAME"), (0x3704, "PR_ATTACH_FILENAME"),
-                               (0x3001, "PR_DISPLAY_NAME")):
+        for prop_id, label in (
+            (0x3707, "PR_ATTACH_LONG_FILENAME"),
+            (0x3704, "PR_ATTACH_FILENAME"),
+            (0x3001, "PR_DISPLAY_NAME"),
+        ):
             name = _clean(self.string(prop_id, label, att.dir) or "").strip()
             if name:
                 return name[:255]
@@ -625,8 +649,13 @@ class _Reader:
     def recipients(self) -> Iterator[tuple[int, str | None, str | None]]:
         """(type, display name, SMTP address) of each recipient storage: 1 To, 2 Cc, 3 Bcc."""
         try:
-            dirs = sorted({path[0] for path in self.msg.listDir(False, True, False)
-                           if path and path[0].lower().startswith("__recip_version1.0_")})
+            dirs = sorted(
+                {
+                    path[0]
+                    for path in self.msg.listDir(False, True, False)
+                    if path and path[0].lower().startswith("__recip_version1.0_")
+                }
+            )
         except Exception as exc:
             self.conv.add("MSG_STREAM_UNREADABLE", self.where, stream="recipients", error=_short_error(exc))
             return
@@ -672,7 +701,7 @@ def _header_lines(conv: _Converter, reader: _Reader) -> bytes:
 def _split_header_block(text: str) -> tuple[list[str], int]:
     """Header fields (continuation lines folded back with CRLF) and the count of lines that are not fields."""
     if text.startswith("Microsoft Mail Internet Headers Version 2.0"):
-        text = text[len("Microsoft Mail Internet Headers Version 2.0"):]
+        text = text[len("Microsoft Mail Internet Headers Version 2.0") :]
     fields: list[list[str]] = []
     dropped = 0
     for line in re.split(r"\r\n|\r|\n", text):
@@ -695,11 +724,14 @@ def _mapi_headers(reader: _Reader) -> dict[str, str]:
     out: dict[str, str] = {}
     # "Sent representing" is what Outlook shows as From; "sender" is who actually sent it (on behalf of).
     shown_name = reader.string(0x0042, "PR_SENT_REPRESENTING_NAME")
-    shown_addr = _smtp(reader.string(0x5D02, "PR_SENT_REPRESENTING_SMTP_ADDRESS"),
-                       reader.string(0x0065, "PR_SENT_REPRESENTING_EMAIL_ADDRESS"))
+    shown_addr = _smtp(
+        reader.string(0x5D02, "PR_SENT_REPRESENTING_SMTP_ADDRESS"),
+        reader.string(0x0065, "PR_SENT_REPRESENTING_EMAIL_ADDRESS"),
+    )
     sender_name = reader.string(0x0C1A, "PR_SENDER_NAME")
-    sender_addr = _smtp(reader.string(0x5D01, "PR_SENDER_SMTP_ADDRESS"),
-                        reader.string(0x0C1F, "PR_SENDER_EMAIL_ADDRESS"))
+    sender_addr = _smtp(
+        reader.string(0x5D01, "PR_SENDER_SMTP_ADDRESS"), reader.string(0x0C1F, "PR_SENDER_EMAIL_ADDRESS")
+    )
     if not (shown_name or shown_addr):
         shown_name, shown_addr = sender_name, sender_addr
     if shown_name or shown_addr:
@@ -718,8 +750,9 @@ def _mapi_headers(reader: _Reader) -> dict[str, str]:
         out["Subject"] = "Subject: " + _encode_words(subject)
     flags = reader.integer(_TAG_MESSAGE_FLAGS)
     if flags is None or not flags & _MSGFLAG_UNSENT:
-        when = _filetime(reader.props().get(_TAG_CLIENT_SUBMIT_TIME)) or \
-            _filetime(reader.props().get(_TAG_DELIVERY_TIME))
+        when = _filetime(reader.props().get(_TAG_CLIENT_SUBMIT_TIME)) or _filetime(
+            reader.props().get(_TAG_DELIVERY_TIME)
+        )
         if when is not None:
             out["Date"] = "Date: " + format_datetime(when)
     message_id = _clean(reader.string(0x1035, "PR_INTERNET_MESSAGE_ID") or "").strip()
@@ -767,8 +800,7 @@ def _filetime(raw: bytes | None) -> dt.datetime | None:
     if ticks == 0:
         return None
     try:
-        when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
-            microseconds=(ticks - _FILETIME_UNIX_EPOCH) // 10)
+        when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=(ticks - _FILETIME_UNIX_EPOCH) // 10)
     except OverflowError:
         return None
     return when if 1980 <= when.year <= 2100 else None
@@ -791,7 +823,7 @@ def _leaf(content_type: str, payload: bytes, *, extra: str = "") -> bytes:
 
 def _join_parts(parts: list[bytes], boundary: str) -> bytes:
     delimiter = f"\r\n--{boundary}\r\n".encode("ascii")
-    return (delimiter[2:] + delimiter.join(parts) + f"\r\n--{boundary}--\r\n".encode("ascii"))
+    return delimiter[2:] + delimiter.join(parts) + f"\r\n--{boundary}--\r\n".encode("ascii")
 
 
 def _name_param(param: str, name: str | None) -> str:
@@ -845,23 +877,95 @@ class RtfView:
 
 # Tokens: control word (+ parameter, + the one space that ends it), hex byte, control symbol, brace,
 # line break (ignored in RTF), text run.
-_RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?[0-9]{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])"
-                        rb"|[\r\n]+|([^\\{}\r\n]+)")
+_RTF_TOKEN = re.compile(
+    rb"\\([a-zA-Z]{1,32})(-?[0-9]{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])"
+    rb"|[\r\n]+|([^\\{}\r\n]+)"
+)
 # Destinations whose content is never shown (tables, pictures, metadata, page headers, comments).
-_RTF_SKIPPED = frozenset([
-    "fonttbl", "colortbl", "stylesheet", "info", "pict", "object", "objdata", "themedata",
-    "colorschememapping", "datastore", "latentstyles", "listtable", "listoverridetable", "rsidtbl",
-    "generator", "xmlnstbl", "filetbl", "revtbl", "pgdsctbl", "mmathPr", "header", "footer", "headerl",
-    "headerr", "headerf", "footerl", "footerr", "footerf", "ftnsep", "ftnsepc", "ftncn", "aftnsep",
-    "aftnsepc", "aftncn", "bkmkstart", "bkmkend", "template", "xe", "tc", "txe", "private", "userprops",
-    "wgrffmtfilter", "pnseclvl", "shppict", "nonshppict", "blipuid", "fldtype", "mhtmltag", "htmlbase",
-    "annotation", "atnid", "atnauthor", "comment"])
+_RTF_SKIPPED = frozenset(
+    [
+        "fonttbl",
+        "colortbl",
+        "stylesheet",
+        "info",
+        "pict",
+        "object",
+        "objdata",
+        "themedata",
+        "colorschememapping",
+        "datastore",
+        "latentstyles",
+        "listtable",
+        "listoverridetable",
+        "rsidtbl",
+        "generator",
+        "xmlnstbl",
+        "filetbl",
+        "revtbl",
+        "pgdsctbl",
+        "mmathPr",
+        "header",
+        "footer",
+        "headerl",
+        "headerr",
+        "headerf",
+        "footerl",
+        "footerr",
+        "footerf",
+        "ftnsep",
+        "ftnsepc",
+        "ftncn",
+        "aftnsep",
+        "aftnsepc",
+        "aftncn",
+        "bkmkstart",
+        "bkmkend",
+        "template",
+        "xe",
+        "tc",
+        "txe",
+        "private",
+        "userprops",
+        "wgrffmtfilter",
+        "pnseclvl",
+        "shppict",
+        "nonshppict",
+        "blipuid",
+        "fldtype",
+        "mhtmltag",
+        "htmlbase",
+        "annotation",
+        "atnid",
+        "atnauthor",
+        "comment",
+    ]
+)
 _RTF_BREAKS = frozenset(["par", "line", "sect", "page", "row"])
-_RTF_CHARS = {"tab": "\t", "cell": " ", "emdash": "\u2014", "endash": "\u2013", "lquote": "\u2018",
-              "rquote": "\u2019", "ldblquote": "\u201c", "rdblquote": "\u201d", "bullet": "\u2022",
-              "emspace": " ", "enspace": " ", "qmspace": " "}
-_RTF_SYMBOLS = {"~": "\u00a0", "_": "\u2011", "-": "", "\\": "\\", "{": "{", "}": "}", "\n": "\n",
-                "\r": "\n", "\t": "\t"}
+_RTF_CHARS = {
+    "tab": "\t",
+    "cell": " ",
+    "emdash": "\u2014",
+    "endash": "\u2013",
+    "lquote": "\u2018",
+    "rquote": "\u2019",
+    "ldblquote": "\u201c",
+    "rdblquote": "\u201d",
+    "bullet": "\u2022",
+    "emspace": " ",
+    "enspace": " ",
+    "qmspace": " ",
+}
+_RTF_SYMBOLS = {
+    "~": "\u00a0",
+    "_": "\u2011",
+    "-": "",
+    "\\": "\\",
+    "{": "{",
+    "}": "}",
+    "\n": "\n",
+    "\r": "\n",
+    "\t": "\t",
+}
 _HYPERLINK = re.compile(r"^\s*HYPERLINK\s+(.*)$", re.IGNORECASE | re.DOTALL)
 _FIELD_ARG = re.compile(r'"([^"]*)"|(\\[A-Za-z])|(\S+)')
 
@@ -907,9 +1011,11 @@ def rtf_to_html(rtf: bytes, *, detect_encapsulation: bool = True) -> RtfView:
         return RtfView(text="", html=markup, encapsulated="html", links=links)
     text = "".join(seg if isinstance(seg, str) else seg[1] for seg in segments)
     markup = "".join(
-        html_lib.escape(seg).replace("\n", "<br>\n") if isinstance(seg, str)
+        html_lib.escape(seg).replace("\n", "<br>\n")
+        if isinstance(seg, str)
         else f'<a href="{html_lib.escape(seg[0], quote=True)}">{html_lib.escape(seg[1])}</a>'
-        for seg in segments)
+        for seg in segments
+    )
     return RtfView(text=text, html=f"<html><body>{markup}</body></html>", encapsulated=mode, links=links)
 
 
@@ -1062,8 +1168,14 @@ class _RtfReader:
             return
         parent = self.group
         self.stack.append(parent)
-        self.group = _Group(skip=parent.skip, uc=parent.uc, htmlrtf=parent.htmlrtf, target=parent.target,
-                            capture=parent.capture, raw_html=parent.raw_html)
+        self.group = _Group(
+            skip=parent.skip,
+            uc=parent.uc,
+            htmlrtf=parent.htmlrtf,
+            target=parent.target,
+            capture=parent.capture,
+            raw_html=parent.raw_html,
+        )
 
     def close_group(self) -> None:
         self.to_skip = 0
@@ -1133,8 +1245,14 @@ def _hyperlink_target(instruction: str) -> str | None:
 
 def _rtf_codec(page: int) -> str | None:
     """Python codec of an RTF ``\\ansicpg``; ``None`` when unknown."""
-    name = {65001: "utf-8", 10000: "mac_roman", 20127: "ascii", 28591: "latin-1", 28605: "iso8859_15",
-            1200: "utf-16-le"}.get(page, f"cp{page}")
+    name = {
+        65001: "utf-8",
+        10000: "mac_roman",
+        20127: "ascii",
+        28591: "latin-1",
+        28605: "iso8859_15",
+        1200: "utf-16-le",
+    }.get(page, f"cp{page}")
     try:
         info = codecs.lookup(name)
     except LookupError:

@@ -27,9 +27,17 @@ def _sender(value: str | None) -> tuple[Sender | None, str | None]:
     return Sender(number=value), normalized
 
 
-def parse_text_message(text: str, kind: Kind, *, limits: Limits, callback_cues: tuple[str, ...],
-                       known_short: frozenset[str], sender: str | None = None, caller_id: str | None = None,
-                       anomalies: list[Anomaly] | None = None) -> Message:
+def parse_text_message(
+    text: str,
+    kind: Kind,
+    *,
+    limits: Limits,
+    callback_cues: tuple[str, ...],
+    known_short: frozenset[str],
+    sender: str | None = None,
+    caller_id: str | None = None,
+    anomalies: list[Anomaly] | None = None,
+) -> Message:
     """Build the normalised ``Message`` of a text channel (never raises on content)."""
     found: list[Anomaly] = list(anomalies or ())
     if len(text) > limits.max_text_chars:
@@ -64,8 +72,15 @@ def parse_text_message(text: str, kind: Kind, *, limits: Limits, callback_cues: 
         if normalized is None:
             found.append(Anomaly("UNPARSABLE_PHONE", {"value": value[:64]}))
         else:
-            phones.append(PhoneNumber(raw=value, normalized=normalized, is_short=not normalized.startswith("+"),
-                                      role=PhoneRole.INPUT, location="input"))
+            phones.append(
+                PhoneNumber(
+                    raw=value,
+                    normalized=normalized,
+                    is_short=not normalized.startswith("+"),
+                    role=PhoneRole.INPUT,
+                    location="input",
+                )
+            )
     else:
         links, seen_links = find_links(body, limit=limits.max_links)
         if seen_links > limits.max_links:
@@ -76,16 +91,31 @@ def parse_text_message(text: str, kind: Kind, *, limits: Limits, callback_cues: 
 
     msg_sender, sender_number = _sender(sender)
     if sender_number:
-        phones.insert(0, PhoneNumber(raw=sender or "", normalized=sender_number, is_short=not sender_number.startswith("+"),
-                                     role=PhoneRole.SENDER, location="sender"))
+        phones.insert(
+            0,
+            PhoneNumber(
+                raw=sender or "",
+                normalized=sender_number,
+                is_short=not sender_number.startswith("+"),
+                role=PhoneRole.SENDER,
+                location="sender",
+            ),
+        )
     if caller_id and caller_id.strip():
         normalized = normalise_number(caller_id)
         if normalized is None:
             found.append(Anomaly("UNPARSABLE_PHONE", {"value": caller_id[:64]}))
         else:
-            phones.insert(0, PhoneNumber(raw=caller_id.strip(), normalized=normalized,
-                                         is_short=not normalized.startswith("+"), role=PhoneRole.CALLER_ID,
-                                         location="caller_id"))
+            phones.insert(
+                0,
+                PhoneNumber(
+                    raw=caller_id.strip(),
+                    normalized=normalized,
+                    is_short=not normalized.startswith("+"),
+                    role=PhoneRole.CALLER_ID,
+                    location="caller_id",
+                ),
+            )
             if msg_sender is None:
                 msg_sender = Sender(number=caller_id.strip())
     return Message(
