@@ -64,6 +64,12 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("Ameli : votre compte a été suspendu, merci de rappeler votre conseiller.", {}),
     ("Ameli : un conseiller peut vous aider à créer votre espace santé.", {}),
     ("Ameli : votre attestation de droits est disponible dans votre compte ameli.", {}),
+    ("Congratulations, you have won! Unusual sign-in: verify your account at https://promo-x.firebaseapp.com/", {}),
+    (
+        "From: Lucky Draw <noreply@promo-123.firebaseapp.com>\nTo: a@example.org\nSubject: You won\n"
+        "Content-Type: text/plain; charset=utf-8\n\nClaim your prize today.\n",
+        {},
+    ),
     # E-mails (raw RFC 5322 text is recognised as an e-mail by its headers).
     (
         "From: Service clients Ameli <remboursement@ameli-assure.com>\n"

@@ -296,3 +296,19 @@ def test_broken_profile_raises_data_error(tmp_path: Path, change, expected: str)
     with pytest.raises(DataError, match=expected) as info:
         Engine(profile_dirs=[tmp_path])
     assert "caf.toml" in str(info.value)  # the error names the file to fix
+
+
+# ----------------------------------------------------------------------------------------- generic lures
+GENERIC_LURES = [(g.signal, g) for g in KNOWLEDGE.keywords.generic_lures]
+
+
+@pytest.mark.parametrize(("signal", "lure"), GENERIC_LURES, ids=[s for s, _ in GENERIC_LURES])
+def test_generic_lure_examples_fire_and_counter_examples_do_not(signal: str, lure: object) -> None:
+    import sentinelle
+
+    assert lure.examples
+    assert lure.counter_examples
+    for text in lure.examples:  # type: ignore[attr-defined]
+        assert signal in sentinelle.analyze(text, kind="sms").signals, text
+    for text in lure.counter_examples:  # type: ignore[attr-defined]
+        assert signal not in sentinelle.analyze(text, kind="sms").signals, text

@@ -378,3 +378,9 @@ def test_any_sender_and_caller_id_give_a_verdict(text: str, sender: str, caller_
 @given(st.text(alphabet=st.sampled_from(list("0123456789 .-+()[]/:@hxtpsw\u200b\u202e\n")), max_size=2000))
 def test_any_mix_of_link_and_number_characters_gives_a_verdict(text: str) -> None:
     check(text)
+
+
+@pytest.mark.parametrize("caller_id", ["010¹", "٠٦١٢٣٤٥٦٧٨", "０６１２３４５６７８", "+³³"])
+def test_non_ascii_digits_in_caller_id_or_sender_never_fail_a_detector(caller_id: str) -> None:
+    # Found by Hypothesis: "¹".isdigit() is True but int("¹") raises, which failed the phone detector.
+    check("Ici votre CPAM", kind="call", caller_id=caller_id, sender=caller_id)

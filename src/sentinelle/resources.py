@@ -42,6 +42,7 @@ class Keywords:
     urgency_counter_examples: tuple[str, ...]
     callback_cues: tuple[str, ...]
     domain_words: frozenset[str]
+    generic_lures: tuple[RequestCategory, ...]  # same shape: name, signal, phrases, examples
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,16 @@ def _keywords(where: str, data: dict[str, Any]) -> Keywords:
         urgency_counter_examples=_strs(data["urgency"].get("counter_examples", []), f"{where}: urgency"),
         callback_cues=_folded_phrases(data["callback_cues"]["cues"], f"{where}: callback_cues.cues"),
         domain_words=frozenset(_folded_phrases(data["domain_words"]["words"], f"{where}: domain_words.words")),
+        generic_lures=tuple(
+            RequestCategory(
+                name,
+                str(table["signal"]),
+                _folded_phrases(table["phrases"], f"{where}: generic_lures.{name}.phrases"),
+                _strs(table.get("examples", []), f"{where}: examples"),
+                _strs(table.get("counter_examples", []), f"{where}: counter_examples"),
+            )
+            for name, table in data.get("generic_lures", {}).items()
+        ),
     )
 
 
@@ -203,6 +214,8 @@ def build_matcher(profiles: Iterable[Profile], keywords: Keywords) -> PhraseMatc
     entries += [(p, ("negation",)) for p in keywords.negation_cues]
     entries += [(p, ("urgency",)) for p in keywords.urgency]
     entries += [(p, ("callback_cue",)) for p in keywords.callback_cues]
+    for generic in keywords.generic_lures:
+        entries += [(p, ("generic_lure", generic.signal)) for p in generic.phrases]
     for profile in profiles:
         entries += [(n, ("claim", profile.id)) for n in profile.names]
         entries += [(t, ("topic", profile.id)) for t in profile.topics]

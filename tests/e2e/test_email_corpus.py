@@ -52,7 +52,7 @@ def test_false_positive_rate_on_ham_is_at_most_one_percent() -> None:
     assert _flagged(levels) <= 0.01, levels
 
 
-@pytest.mark.parametrize(("folder", "floor"), [("phish", 0.10), ("phish_fr", 0.09)])
+@pytest.mark.parametrize(("folder", "floor"), [("phish", 0.25), ("phish_fr", 0.30)])
 def test_recall_does_not_fall_below_the_measured_level(folder: str, floor: float) -> None:
     levels, _ = _levels(folder)
     assert _flagged(levels) >= floor, levels

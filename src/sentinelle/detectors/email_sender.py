@@ -19,6 +19,7 @@ from ..model import Evidence, Kind, Message
 from ..profiles import Profile
 from ..textnorm import fold
 from .base import Context, register
+from .links import on_free_hosting
 
 
 def address_domain(address: str | None) -> str:
@@ -48,6 +49,7 @@ class EmailSender:
         "SENDER_LOOKALIKE_DOMAIN": "the sender's domain carries an organisation's brand without being its",
         "REPLY_TO_ELSEWHERE": "replies go to another domain than the sender's, in an organisation's name",
         "SENDER_OFFICIAL_DOMAIN": "the sender address is on an official sending domain (spoofable alone)",
+        "SENDER_FREE_HOSTING": "the sender address is on a free hosting service's subdomain",
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
@@ -82,6 +84,8 @@ class EmailSender:
                         location="header:From",
                         params={"organisation": candidate.name(ctx.lang), "brand": brand},
                     )
+        if domain and on_free_hosting(domain, k.free_subdomain_hosts):
+            yield Evidence(self.id, "SENDER_FREE_HOSTING", observed=(sender.address or domain,), location="header:From")
         claim = ctx.claim
         profile: Profile | None = claimed or (claim.profile if claim else None)
         if profile is not None:

@@ -30,6 +30,14 @@ def _has_userinfo(url: str) -> bool:
     return "@" in authority
 
 
+def on_free_hosting(host: str, free_hosts: frozenset[str]) -> bool:
+    """True for a subdomain of a free hosting or site-builder service (``x.firebaseapp.com``): anyone can
+    publish there, so the service's reputation says nothing about the page."""
+    labels = host.rsplit(".", 5)  # listed services have at most four labels: bounded work on "a.a.a...."
+    # Strict subdomains only: the last k labels form the service, something must stand before them.
+    return any(".".join(labels[-k:]) in free_hosts for k in range(2, min(5, len(labels) - 1) + 1))
+
+
 def _shown_host(link: Link) -> str:
     return link.unicode_host or link.host
 
@@ -50,6 +58,7 @@ class LinkDestinations:
         "LINK_DATA_URL": "the link embeds content as a data: URL",
         "LINK_SUSPICIOUS_TLD": "the link's top-level domain is often abused",
         "LINK_OBFUSCATED": "the link is written in a defanged or mangled form",
+        "LINK_FREE_HOSTING": "the link leads to a free hosting service anyone can publish on",
         "LINKS_ALL_OFFICIAL": "every link stays on the claimed organisation's domains",
     }
 
@@ -87,6 +96,8 @@ class LinkDestinations:
                 flag("LINK_SUSPICIOUS_TLD", "." + suffix, link)
             if link.obfuscated:
                 flag("LINK_OBFUSCATED", link.url[:80], link)
+            if on_free_hosting(host, k.free_subdomain_hosts):
+                flag("LINK_FREE_HOSTING", host, link)
             for profile in k.profiles:
                 if profile.is_official_domain(link.registrable_domain):
                     continue

@@ -34,6 +34,8 @@ class LuresAndPressure:
         "LURE_CALLBACK": "asks to call back the organisation",
         "LURE_ASSISTED_SIGNUP": "offers help to set up an account, or a gift",
         "URGENCY": "pressure of time",
+        "LURE_PRIZE": "a prize, a win or a reward (no profiled organisation named)",
+        "LURE_ACCOUNT": "an account to verify, unlock or keep (no profiled organisation named)",
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
@@ -61,6 +63,14 @@ class LuresAndPressure:
                 location=ctx.line_of(first_offset[theme]),
                 params={"fact": fact, "source": lure.source.split(" ; ")[0]},
             )
+        generic: dict[str, list[str]] = {}
+        for hit in ctx.hits_tagged("generic_lure")[:_MAX_HITS_EXAMINED]:
+            if claim is None and not ctx.is_negated(hit):
+                found_words = generic.setdefault(hit.tag[1], [])
+                if len(found_words) < _MAX_OBSERVED and ctx.original(hit) not in found_words:
+                    found_words.append(ctx.original(hit))
+        for signal, words in generic.items():
+            yield Evidence(self.id, signal, observed=tuple(words))
         urgency = [h for h in ctx.hits_tagged("urgency")[:20] if not ctx.is_negated(h)]
         if urgency:
             yield Evidence(

@@ -9,6 +9,7 @@ call. The words before a number also decide its role: a number to call back is n
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache
@@ -34,7 +35,10 @@ def _patterns() -> tuple[re2._Regexp, re2._Regexp, re2._Regexp]:
 
 def normalise_number(raw: str) -> str | None:
     """E.164 for long numbers, digits for short ones; ``None`` if it cannot be a phone number."""
-    digits = "".join(ch for ch in raw if ch.isdigit())
+    # NFKC first (full-width "０６" are digits to a reader), then ASCII digits only: str.isdigit() also
+    # accepts "¹" or "٣", which int() and libphonenumber refuse.
+    raw = unicodedata.normalize("NFKC", raw)
+    digits = "".join(ch for ch in raw if "0" <= ch <= "9")
     plus = raw.lstrip().startswith("+")
     if "(0)" in raw.replace(" ", ""):
         digits = digits.replace("330", "33", 1)
