@@ -19,6 +19,7 @@ import re2
 
 from ..model import PhoneNumber, PhoneRole
 from ..textnorm import fold
+from .spoken_numbers import find_spoken_numbers
 
 # Ten digits starting with 0, each digit optionally preceded by one separator: "06 12 34 56 78",
 # "0899.23.45.67", "0 800 123 456", "0 899 23 45 67". Or +33 / 0033 with an optional "(0)".
@@ -77,10 +78,21 @@ def _role(before_folded: str, cue_starts: tuple[str, ...]) -> PhoneRole:
 
 
 def find_phones(
-    text: str, *, cues: Iterable[str], known_short: frozenset[str], limit: int, location_prefix: str = "body"
+    text: str,
+    *,
+    cues: Iterable[str],
+    known_short: frozenset[str],
+    limit: int,
+    location_prefix: str = "body",
+    spoken: bool = False,
 ) -> tuple[list[PhoneNumber], int]:
-    """Numbers in ``text`` (at most ``limit``, in order) and how many were seen in all."""
-    if sum(map(text.count, "0123456789")) < 4:  # fast path: no pattern matches fewer than four digits
+    """Numbers in ``text`` (at most ``limit``, in order) and how many were seen in all.
+
+    With ``spoken`` (call and voicemail transcripts), numbers spelled out in French words are found too
+    (``spoken_numbers``); their ``raw`` is the words as written. Digit matches win over overlapping words.
+    """
+    few_digits = sum(map(text.count, "0123456789")) < 4
+    if few_digits and not spoken:  # fast path: no pattern matches fewer than four digits
         return [], 0
     long_re, intl_re, short_re = _patterns()
     spans: list[tuple[int, int, str]] = []
@@ -93,7 +105,7 @@ def find_phones(
         i = bisect_left(taken_starts, b)
         return i > 0 and taken_ends[i - 1] > a
 
-    for pattern in (long_re, intl_re, short_re):
+    for pattern in () if few_digits else (long_re, intl_re, short_re):
         for m in pattern.finditer(text):
             start, end = m.span()
             if overlaps(start, end):
@@ -105,13 +117,27 @@ def find_phones(
             i = bisect_left(taken_starts, start)
             taken_starts.insert(i, start)
             taken_ends.insert(i, end)
+    spoken_digits: dict[int, str] | None = None
+    if spoken:
+        spoken_digits = {}
+        # Spoken runs are disjoint among themselves: only the digit matches above can overlap them.
+        for start, end, digits in find_spoken_numbers(text, limit=limit + len(spans) + 1):
+            if overlaps(start, end):
+                continue
+            if len(digits) == 4 and not _is_short_number_context(text, start, end, digits, known_short):
+                continue
+            spans.append((start, end, text[start:end]))
+            spoken_digits[start] = digits
     spans.sort()
     cue_starts = tuple(dict.fromkeys(cue.split()[0] for cue in cues if cue.strip()))  # first word of each cue
     phones: list[PhoneNumber] = []
     seen = 0
     line_no, line_pos = 1, 0
     for start, _end, raw in spans:
-        normalized = normalise_number(raw)
+        if spoken_digits and start in spoken_digits:
+            normalized = normalise_number(spoken_digits[start])
+        else:
+            normalized = normalise_number(raw)
         if normalized is None:
             continue
         seen += 1

@@ -85,7 +85,13 @@ def parse_text_message(
         links, seen_links = find_links(body, limit=limits.max_links)
         if seen_links > limits.max_links:
             found.append(Anomaly("LINKS_TRUNCATED", {"limit": str(limits.max_links)}))
-        phones, seen_phones = find_phones(body, cues=callback_cues, known_short=known_short, limit=limits.max_phones)
+        phones, seen_phones = find_phones(
+            body,
+            cues=callback_cues,
+            known_short=known_short,
+            limit=limits.max_phones,
+            spoken=kind in (Kind.CALL, Kind.VOICEMAIL),
+        )
         if seen_phones > limits.max_phones:
             found.append(Anomaly("PHONES_TRUNCATED", {"limit": str(limits.max_phones)}))
 
