@@ -107,6 +107,7 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
     ),
     (
         "Authentication-Results: mx.example.fr; spf=fail smtp.mailfrom=evil.example; dmarc=fail header.from=ameli.fr\n"
+        "Return-Path: <bounce@evil.example>\n"
         "From: Assurance Maladie <securite@ameli.fr>\nTo: assure@example.fr\nSubject: Remboursement\n"
         "Content-Type: text/plain; charset=utf-8\n\n"
         "Votre remboursement est en attente, cliquez sur https://remboursement-secu.example.net/\n",

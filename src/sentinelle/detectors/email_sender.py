@@ -50,6 +50,7 @@ class EmailSender:
         "REPLY_TO_ELSEWHERE": "replies go to another domain than the sender's, in an organisation's name",
         "SENDER_OFFICIAL_DOMAIN": "the sender address is on an official sending domain (spoofable alone)",
         "SENDER_FREE_HOSTING": "the sender address is on a free hosting service's subdomain",
+        "RETURN_PATH_ELSEWHERE": "an official From address whose bounces go to another domain",
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
@@ -102,3 +103,13 @@ class EmailSender:
             ]
             if elsewhere:
                 yield Evidence(self.id, "REPLY_TO_ELSEWHERE", observed=tuple(elsewhere[:3]), location="header:Reply-To")
+            bounce = address_domain(next(iter(getaddresses(msg.header("Return-Path"))), ("", ""))[1])
+            if (
+                bounce
+                and is_official_sender(profile, domain)
+                and not is_official_sender(profile, bounce)
+                and registrable(bounce) != registrable(domain)
+            ):
+                # Genuine bulk senders may bounce through their mailing provider; DMARC settles it, so this
+                # weighs little on its own.
+                yield Evidence(self.id, "RETURN_PATH_ELSEWHERE", observed=(bounce,), location="header:Return-Path")
