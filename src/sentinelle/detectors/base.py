@@ -12,7 +12,7 @@ organisation the message claims to be. Detectors read it and never change it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -33,6 +33,31 @@ class Detector(Protocol):
     signals: ClassVar[Mapping[str, str]]
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]: ...
+
+
+class Flags:
+    """Evidence gathered value by value: per code, the distinct observed values (capped), the first location
+    and the first parameters. Many links or numbers of one message make one evidence item per code."""
+
+    def __init__(self, detector_id: str, cap: int = 5) -> None:
+        self.detector_id = detector_id
+        self.cap = cap
+        self._values: dict[str, list[str]] = {}
+        self._first: dict[str, tuple[str | None, dict[str, str]]] = {}
+
+    def add(self, signal: str, value: str, location: str | None, **params: str) -> None:
+        values = self._values.setdefault(signal, [])
+        if value not in values and len(values) < self.cap:
+            values.append(value)
+        self._first.setdefault(signal, (location, params))
+
+    def __contains__(self, signal: str) -> bool:
+        return signal in self._values
+
+    def evidence(self) -> Iterator[Evidence]:
+        for signal, values in self._values.items():
+            location, params = self._first[signal]
+            yield Evidence(self.detector_id, signal, observed=tuple(values), location=location, params=params)
 
 
 _REGISTRY: dict[str, type[Detector]] = {}

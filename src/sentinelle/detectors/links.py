@@ -18,7 +18,7 @@ from typing import ClassVar
 from ..brand import brand_in_host
 from ..extract.urls import is_ip_host, public_suffix_list
 from ..model import Evidence, Kind, Link, Message
-from .base import ALL_KINDS, Context, register
+from .base import ALL_KINDS, Context, Flags, register
 
 _STATE_SUFFIX = ".gouv.fr"
 _MAX_OBSERVED = 5
@@ -67,14 +67,10 @@ class LinkDestinations:
             return
         k = ctx.knowledge
         claim = ctx.claim
-        flags: dict[str, list[str]] = {}
-        locations: dict[str, str | None] = {}
+        flags = Flags(self.id, _MAX_OBSERVED)
 
         def flag(signal: str, value: str, link: Link) -> None:
-            bucket = flags.setdefault(signal, [])
-            if value not in bucket and len(bucket) < _MAX_OBSERVED:
-                bucket.append(value)
-            locations.setdefault(signal, link.location)
+            flags.add(signal, value, link.location)
 
         brand_hits: list[tuple[Link, str, str]] = []
         not_official: list[Link] = []
@@ -138,5 +134,4 @@ class LinkDestinations:
                     observed=tuple(dict.fromkeys(lk.host for lk in msg.links))[:_MAX_OBSERVED],
                     location=msg.links[0].location,
                 )
-        for signal, values in flags.items():
-            yield Evidence(self.id, signal, observed=tuple(values), location=locations[signal])
+        yield from flags.evidence()

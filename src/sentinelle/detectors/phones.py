@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from ..model import Evidence, Kind, Message, PhoneNumber, PhoneRole
 from ..numbering import Category
-from .base import ALL_KINDS, Context, register
+from .base import ALL_KINDS, Context, Flags, register
 
 _SURCHARGED = frozenset({Category.SURCHARGED, Category.SHORT_SURCHARGED})
 _SPOKEN_KINDS = frozenset({Kind.CALL, Kind.VOICEMAIL, Kind.AUDIO})
@@ -58,17 +58,10 @@ class PhoneNumbers:
         claim = ctx.claim
         profile = claim.profile if claim else None
         all_official = {p.number for prof in k.profiles for p in prof.phones}
-        flags: dict[str, list[str]] = {}
-        locations: dict[str, str | None] = {}
-        params: dict[str, dict[str, str]] = {}
+        flags = Flags(self.id, _MAX_OBSERVED)
 
         def flag(signal: str, phone: PhoneNumber, **extra: str) -> None:
-            bucket = flags.setdefault(signal, [])
-            shown = display_number(phone.normalized)
-            if shown not in bucket and len(bucket) < _MAX_OBSERVED:
-                bucket.append(shown)
-            locations.setdefault(signal, phone.location)
-            params.setdefault(signal, dict(extra))
+            flags.add(signal, display_number(phone.normalized), phone.location, **extra)
 
         to_call: list[PhoneNumber] = []
         for phone in msg.phones:
@@ -107,8 +100,7 @@ class PhoneNumbers:
                 if info.category is Category.MOBILE:
                     flag("MOBILE_AS_INSTITUTION", phone)
 
-        for signal, values in flags.items():
-            yield Evidence(self.id, signal, observed=tuple(values), location=locations[signal], params=params[signal])
+        yield from flags.evidence()
         official_pool = (profile.inbound_numbers | profile.outbound_numbers) if profile else all_official
         if to_call and all(p.normalized in official_pool for p in to_call):
             owners = [
