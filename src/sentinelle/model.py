@@ -129,6 +129,7 @@ class Attachment:
     sha256: str
     detected_type: str | None = None
     extracted_text: str | None = None
+    members: tuple[str, ...] = ()  # names listed in an archive's directory (never extracted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,6 +157,32 @@ def test_multipart_alternative_prefers_html_and_keeps_plain_only_parts() -> None
     assert "VERSION TEXTE" not in msg.text
 
 
+def test_picture_only_html_falls_back_to_the_plain_alternative() -> None:
+    data = (b"From: a@example.org\nContent-Type: multipart/alternative; boundary=a\n\n"
+            b"--a\nContent-Type: text/plain\n\nVotre remboursement vous attend.\n"
+            b"--a\nContent-Type: text/html\n\n<a href='https://x.example/'><input type=image "
+            b"src='https://img.example/bouton.png'></a>\n--a--\n")
+    msg = parse(data)
+    assert msg.text == "Votre remboursement vous attend."
+    assert codes(msg)["TEXT_FROM_HIDDEN_ALTERNATIVE"] == 1
+    shown = [(link.url, link.displayed_text) for link in msg.links if link.source is LinkSource.HTML_ANCHOR]
+    assert shown == [("https://x.example/", "bouton.png")]  # a picture button shows its picture
+    assert "https://img.example/bouton.png" in {link.url for link in msg.links if link.source is LinkSource.HTML_IMAGE}
+
+
+def test_content_type_without_semicolon_is_still_html() -> None:
+    msg = parse(b"From: a@example.org\nContent-Type: text/html charset=windows-1252\n\n<p>Bonjour <b>Marie</b></p>")
+    assert msg.text == "Bonjour Marie"
+
+
+def test_inline_pdf_is_an_attachment_and_inline_image_is_not() -> None:
+    data = (b"From: a@example.org\nContent-Type: multipart/mixed; boundary=m\n\n"
+            b"--m\nContent-Type: application/pdf\nContent-Disposition: inline\n\n%PDF-1.4 x\n"
+            b"--m\nContent-Type: image/png\nContent-Disposition: inline\n\n\x89PNG\r\n\x1a\n\n--m--\n")
+    msg = parse(data)
+    assert [(a.content_type, a.detected_type) for a in msg.attachments] == [("application/pdf", "pdf")]
+
+
 # ------------------------------------------------------------------------------------------ attachments
 
 

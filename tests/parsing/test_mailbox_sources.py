@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sentinelle.parsing import mailbox as mailbox_module
 from sentinelle.parsing.mailbox import iter_email_sources, iter_maildir, iter_mbox
 
 MBOX = (
@@ -40,6 +41,17 @@ def test_mbox_is_split_on_separator_lines(tmp_path: Path) -> None:
     assert third.endswith(b"Troisieme.\r\n")
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 8, 13, 64])
+def test_mbox_separators_cut_by_a_read_are_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  chunk: int) -> None:
+    path = write(tmp_path / "inbox.mbox", MBOX + b"\nFrom dave\n\nFrom eve\nSubject: cinq\n")
+    expected = list(iter_mbox(path))
+    assert len(expected) == 5
+    assert expected[3][1] == b"\n"  # an empty message between two separators
+    monkeypatch.setattr(mailbox_module, "_CHUNK", chunk)
+    assert list(iter_mbox(path)) == expected
+
+
 def test_mbox_long_line_and_size_cap(tmp_path: Path) -> None:
     long_line = b"x" * (3 * 1024 * 1024)  # longer than one read: no line is ever held whole
     data = b"From a\nSubject: long\n\n" + long_line + b"\n\nFrom b\nSubject: court\n\nok\n"
@@ -53,6 +65,10 @@ def test_mbox_long_line_and_size_cap(tmp_path: Path) -> None:
 def test_mbox_without_separator_is_one_message(tmp_path: Path) -> None:
     path = write(tmp_path / "odd.mbox", b"Subject: sans separateur\n\ntexte\n")
     assert list(iter_mbox(path)) == [("odd.mbox#1", b"Subject: sans separateur\n\ntexte\n")]
+
+
+def test_empty_mbox_has_no_message(tmp_path: Path) -> None:
+    assert list(iter_mbox(write(tmp_path / "empty.mbox", b""))) == []
 
 
 def test_unreadable_mbox_is_reported_not_raised(tmp_path: Path) -> None:

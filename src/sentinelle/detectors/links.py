@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from ..brand import brand_in_host
 from ..extract.urls import is_ip_host, public_suffix_list
-from ..model import Evidence, Kind, Link, Message
+from ..model import Evidence, Kind, Link, LinkSource, Message
 from .base import ALL_KINDS, Context, Flags, register
 
 _STATE_SUFFIX = ".gouv.fr"
@@ -102,6 +102,7 @@ class LinkDestinations:
                     brand_hits.append((link, brand, profile.id))
             if (
                 claim is not None
+                and link.source is not LinkSource.HTML_IMAGE  # pixels and logos: BRAND_IMAGE_FOREIGN_HOST's job
                 and not claim.profile.is_official_domain(link.registrable_domain)
                 and not ("." + link.registrable_domain).endswith(_STATE_SUFFIX)
             ):
@@ -116,6 +117,7 @@ class LinkDestinations:
                 location=link.location,
                 params={"brand": brand, "organisation": profile.name(ctx.lang)},
             )
+        clickable = [lk for lk in msg.links if lk.source is not LinkSource.HTML_IMAGE]
         if claim is not None:
             official = ", ".join(sorted(claim.profile.domains))
             if not_official:
@@ -127,11 +129,11 @@ class LinkDestinations:
                     location=not_official[0].location,
                     params={"official": official},
                 )
-            elif all(claim.profile.is_official_domain(lk.registrable_domain) for lk in msg.links):
+            elif clickable and all(claim.profile.is_official_domain(lk.registrable_domain) for lk in clickable):
                 yield Evidence(
                     self.id,
                     "LINKS_ALL_OFFICIAL",
-                    observed=tuple(dict.fromkeys(lk.host for lk in msg.links))[:_MAX_OBSERVED],
-                    location=msg.links[0].location,
+                    observed=tuple(dict.fromkeys(lk.host for lk in clickable))[:_MAX_OBSERVED],
+                    location=clickable[0].location,
                 )
         yield from flags.evidence()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
-from ..model import Evidence, Kind, Message, PhoneRole
+from ..model import Evidence, Kind, LinkSource, Message, PhoneRole
 from .base import ALL_KINDS, Context, register
 
 
@@ -29,7 +29,11 @@ class NothingRequested:
             return
         if any(not ctx.is_negated(h) for h in ctx.hits_tagged("lure")[:20]):
             return
-        if any(not claim.profile.is_official_domain(link.registrable_domain) for link in msg.links):
+        if any(
+            not claim.profile.is_official_domain(link.registrable_domain)
+            for link in msg.links
+            if link.source is not LinkSource.HTML_IMAGE
+        ):
             return
         spoken = msg.kind in (Kind.CALL, Kind.VOICEMAIL, Kind.AUDIO)
         callbacks = [

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import idna
@@ -81,6 +81,7 @@ def is_ip_host(host: str) -> bool:
     return h.startswith("0x") and all(c in "0123456789abcdefx." for c in h)
 
 
+@lru_cache(maxsize=4096)  # the same URLs recur in a message's text and HTML versions, and across a campaign
 def split_url(url: str) -> UrlParts | None:
     """Host, registrable domain and user-info flag of a URL, or ``None`` if it has no usable host."""
     try:
