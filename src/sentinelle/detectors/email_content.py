@@ -19,6 +19,7 @@ from typing import ClassVar
 import re2
 
 from ..model import Evidence, Kind, LinkSource, Message
+from ..parsing.attachments import risky_members
 from ..textnorm import fold
 from .base import Context, register
 
@@ -92,13 +93,16 @@ class EmailContent:
         for att in msg.attachments:
             name = att.filename or "(sans nom)"
             detected = att.detected_type or "unknown"
-            label = f"{name} ({detected}, {att.size} o, sha256 {att.sha256[:12]})"
+            label = f"{name} [{detected}, {att.size} B, sha256:{att.sha256[:12]}]"
             if detected == "html":
                 found.setdefault("ATTACHMENT_HTML", []).append(label)
             elif detected == "exe":
                 found.setdefault("ATTACHMENT_EXECUTABLE", []).append(label)
             elif detected in _ARCHIVES:
-                found.setdefault("ATTACHMENT_ARCHIVE", []).append(label)
+                listed = f" : {', '.join(att.members[:5])}" if att.members else ""
+                found.setdefault("ATTACHMENT_ARCHIVE", []).append(label + listed)
+                for member in risky_members(list(att.members))[:3]:
+                    found.setdefault("ATTACHMENT_EXECUTABLE", []).append(f"{name}/{member}")
             suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
             expected = _EXTENSIONS.get(detected)
             if expected and suffix and suffix not in expected and any(suffix in exts for exts in _EXTENSIONS.values()):

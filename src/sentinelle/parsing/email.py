@@ -47,6 +47,7 @@ from ..extract.phones import find_phones, normalise_number
 from ..extract.urls import find_links, make_link
 from ..model import Anomaly, Attachment, Kind, Link, LinkSource, Message, PhoneNumber, PhoneRole, Sender
 from ..textnorm import clean_text
+from .attachments import MAX_ARCHIVE_MEMBERS, archive_members, pdf_links
 
 __all__ = ["DEFAULT_EMAIL_LIMITS", "EmailLimits", "HtmlView", "detect_file_type", "flatten_html",
            "html_to_text", "parse_email", "split_mailbox"]
@@ -438,9 +439,19 @@ class _Builder:
                 view = self._render(text, index)
                 extracted = view.text[: self.elimits.max_attachment_text_chars]
                 self._html_links(view, index, attachment=True)
+        members: tuple[str, ...] = ()
+        if detected == "pdf":
+            for url in pdf_links(payload):
+                self._text_links(url, index, LinkSource.ATTACHMENT)
+        elif detected == "zip":
+            names, cut = archive_members(payload)
+            members = tuple(names)
+            if cut:
+                self.add("ARCHIVE_LISTING_TRUNCATED", location=f"part{index}", part=index, limit=MAX_ARCHIVE_MEMBERS)
         self.attachments.append(Attachment(
             filename=filename, content_type=ctype, size=len(payload),
-            sha256=hashlib.sha256(payload).hexdigest(), detected_type=detected, extracted_text=extracted))
+            sha256=hashlib.sha256(payload).hexdigest(), detected_type=detected, extracted_text=extracted,
+            members=members))
 
     def _filename(self, part: MimeMessage) -> str | None:
         """The attachment's file name, RFC 2231 and RFC 2047 decoded; ``None`` when it has none."""
