@@ -30,6 +30,7 @@ from .model import (
 from .parsing.decode import decode_bytes
 from .parsing.detect_kind import kind_from_bytes, kind_from_path, kind_from_text
 from .parsing.text import parse_text_message
+from .privacy import redact
 from .resources import LANGS, Knowledge, load_knowledge
 from .scoring import score
 
@@ -266,15 +267,19 @@ class Engine:
 
     def _render(self, ev: Evidence, organisation: str, lang: str) -> Evidence:
         template = self.knowledge.texts[lang].signals.get(ev.signal, ev.signal)
-        values = _Template({"organisation": organisation, "observed": ", ".join(ev.observed)})
-        values.update(ev.params)
+        # Whatever the verdict repeats from the message is redacted first (privacy.py): exports and stores
+        # never see a victim's IBAN, card number or NIR.
+        observed = tuple(redact(o) for o in ev.observed)
+        params = {k: redact(v) for k, v in ev.params.items()}
+        values = _Template({"organisation": organisation, "observed": ", ".join(observed)})
+        values.update(params)
         # Built directly rather than with dataclasses.replace, which is several times slower (hot path).
         return Evidence(
             ev.detector,
             ev.signal,
-            ev.observed,
+            observed,
             ev.location,
-            ev.params,
+            params,
             template.format_map(values),
             ev.weight,
             ev.group,
@@ -282,4 +287,5 @@ class Engine:
 
     def _render_anomaly(self, anomaly: Anomaly, lang: str) -> Anomaly:
         template = self.knowledge.texts[lang].anomalies.get(anomaly.code, anomaly.code)
-        return Anomaly(anomaly.code, anomaly.params, anomaly.location, template.format_map(_Template(anomaly.params)))
+        params = {k: redact(v) for k, v in anomaly.params.items()}
+        return Anomaly(anomaly.code, params, anomaly.location, template.format_map(_Template(params)))
