@@ -110,7 +110,7 @@ class Engine:
         if isinstance(source, Path):
             try:
                 if not source.is_file():
-                    raise InputError(f"fichier introuvable : {source}")
+                    raise InputError(f"fichier introuvable ou qui n'est pas un fichier : {source}")
                 with source.open("rb") as fh:
                     data = fh.read(limits.max_input_bytes + 1)
             except OSError as exc:
