@@ -113,6 +113,7 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
         "Votre remboursement est en attente, cliquez sur https://remboursement-secu.example.net/\n",
         {},
     ),
+    ("Votre remboursement de 48,70 EUR vous attend : https://www.ameIi.fr/remboursement", {}),
 ]
 
 

@@ -1,7 +1,8 @@
 """Which organisation does a message claim to speak for?
 
 A message claims an organisation when it names it (``AMELI :``, ``votre CPAM``), when its sender's name
-does, or when its links carry the brand (``ameli-vital.fr``). Words of the organisation's field alone
+does, or when its links carry the brand (``ameli-vital.fr``) or imitate an official domain (``amel1.fr``,
+``ameli.com``: ``lookalike.resemblance``). Words of the organisation's field alone
 (``carte Vitale`` in a doctor's reminder) do not make a claim. With several candidates, the most named wins.
 The claim matters because an organisation's own rules (its domains, its numbers, what it never asks) are
 only checked against messages that speak in its name.
@@ -13,6 +14,7 @@ from bisect import bisect_right
 
 from .brand import brand_in_host
 from .detectors.base import Claim, Context
+from .lookalike import resemblance
 from .model import PhoneRole
 from .textnorm import fold
 
@@ -72,6 +74,10 @@ def attribute(ctx: Context) -> Claim | None:
             brand = brand_in_host(link.unicode_host or link.host, profile, knowledge.keywords.domain_words)
             if brand:
                 add(profile.id, link.unicode_host or link.host, "link")
+        if link.host:
+            imitated = resemblance(link.unicode_host or link.host, knowledge.profiles)
+            if imitated is not None:
+                add(imitated.profile_id, link.unicode_host or link.host, "link")
     if not found:
         return None
     best = max(found.items(), key=lambda item: len(item[1][0]))
