@@ -4,13 +4,24 @@ libphonenumber validates and types numbers, but for France it (1) calls the surc
 ranges "shared cost", (2) marks every 32xx-39xx short number premium, the genuine 3646 included, (3) has
 no telemarketing category and (4) does not extract short numbers from text. The table in
 ``data/numbering_fr.toml`` fixes those; libphonenumber still decides validity and the number type.
+
+libphonenumber also knows only which *ranges* are valid, not which blocks ARCEP has actually allocated:
+``0123 45 67 89`` looks valid but belongs to no operator. ``data/numbering_blocks_fr.csv.gz`` (derived from
+ARCEP's MAJNUM register by ``scripts/build_numbering_blocks.py``) lists the allocated 10-digit blocks and
+their operator; a geographic (01-05, 09) or mobile (06, 07) number outside every block is classified invalid.
+The table is parsed on the first lookup, then searched by bisection.
 """
 
 from __future__ import annotations
 
+import csv
 import enum
+import gzip
+import threading
 import tomllib
-from dataclasses import dataclass
+import zlib
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import phonenumbers
@@ -54,6 +65,97 @@ class NumberInfo:
 
     category: Category
     owner: str | None = None  # for known public-service short numbers
+    operator: str | None = None  # holder of the allocated block (ARCEP name, else its code), 10-digit +33 only
+
+
+# Second digit of the national numbers whose allocation is checked: geographic 01-05, 09 and mobile 06/07.
+# 08 (special services) is left out: its cost, not its operator, is what matters and the prefix table has it.
+_ALLOCATION_CHECKED = frozenset("12345679")
+_NATIONAL_LENGTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockTable:
+    starts: list[int]  # sorted, for bisect
+    ends: list[int]
+    blocks: list[tuple[str, str | None]]  # (operator code, operator name) of each range, shared tuples
+
+
+class NumberBlocks:
+    """Allocated 10-digit French number blocks and their operators (``data/numbering_blocks_fr.*``).
+
+    Holds the raw file contents and parses them on the first lookup (about 10,000 ranges, a few
+    milliseconds), thread-safely; later lookups are one bisection. A malformed table raises ``DataError``
+    at that first lookup.
+    """
+
+    __slots__ = ("_blocks_gz", "_operators_csv", "_where", "_lock", "_table")
+
+    def __init__(self, blocks_gz: bytes, operators_csv: bytes, where: str) -> None:
+        self._blocks_gz = blocks_gz
+        self._operators_csv = operators_csv
+        self._where = where
+        self._lock = threading.Lock()
+        self._table: _BlockTable | None = None
+
+    def lookup(self, national: str) -> tuple[str, str | None] | None:
+        """``(operator code, operator name or None)`` of the block holding ``national`` (``0XXXXXXXXX``)."""
+        if len(national) != _NATIONAL_LENGTH or not (national.isascii() and national.isdigit()):
+            return None
+        table = self._table or self._load()
+        value = int(national)
+        i = bisect_right(table.starts, value) - 1
+        if i < 0 or value > table.ends[i]:
+            return None
+        return table.blocks[i]
+
+    def ranges(self) -> list[tuple[str, str, str]]:
+        """Every range as ``(first number, last number, operator code)``, in order (for checks and tests)."""
+        t = self._table or self._load()
+        return [(f"{s:010d}", f"{e:010d}", b[0]) for s, e, b in zip(t.starts, t.ends, t.blocks, strict=True)]
+
+    def operators(self) -> dict[str, str | None]:
+        """``operator code -> name`` (``None`` when ARCEP's registers do not name it)."""
+        table = self._table or self._load()
+        return dict(table.blocks)
+
+    def _load(self) -> _BlockTable:
+        with self._lock:
+            if self._table is None:
+                self._table = self._parse()
+            return self._table
+
+    def _rows(self, text: str) -> list[list[str]]:
+        lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+        return list(csv.reader(lines))[1:]  # the first non-comment line is the column header
+
+    def _parse(self) -> _BlockTable:
+        where = self._where
+        try:
+            names: dict[str, str | None] = {
+                code: (name or None) for code, name in self._rows(self._operators_csv.decode("utf-8"))
+            }
+            rows = self._rows(gzip.decompress(self._blocks_gz).decode("utf-8"))
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as exc:
+            raise DataError(f"{where}: unreadable number-block table: {exc!r}") from exc
+        shared: dict[str, tuple[str, str | None]] = {}
+        starts: list[int] = []
+        ends: list[int] = []
+        blocks: list[tuple[str, str | None]] = []
+        for row in rows:
+            if len(row) != 3 or not all(len(n) == _NATIONAL_LENGTH and n.isdigit() for n in row[:2]):
+                raise DataError(f"{where}: malformed number-block row {row!r}")
+            start, end, code = int(row[0]), int(row[1]), row[2]
+            if code not in names:
+                raise DataError(f"{where}: operator {code!r} has no entry in the operator table")
+            if end < start or (ends and start <= ends[-1]):
+                raise DataError(f"{where}: number blocks unsorted or overlapping at {row[0]}")
+            starts.append(start)
+            ends.append(end)
+            blocks.append(shared.setdefault(code, (code, names[code])))
+        if not starts:
+            raise DataError(f"{where}: empty number-block table")
+        return _BlockTable(starts, ends, blocks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +170,15 @@ class NumberingPlan:
     emergency: frozenset[str]
     report_numbers: frozenset[str]
     known_short: dict[str, KnownShortNumber]
+    blocks: NumberBlocks | None = field(default=None, compare=False)  # allocated blocks; None: not checked
+
+    def block_of(self, national_number: str) -> tuple[str, str | None] | None:
+        """``(operator code, operator name or None)`` of the allocated block holding a national number.
+
+        ``national_number`` is written with the leading 0 (``0184903646``). ``None`` when no allocated block
+        holds it, when it is not a 10-digit number, or when the plan has no block table.
+        """
+        return self.blocks.lookup(national_number) if self.blocks is not None else None
 
     def classify(self, normalized: str) -> NumberInfo:
         """Classify an E.164 number (``+33...``) or short-code digits."""
@@ -76,6 +187,31 @@ class NumberingPlan:
         if not normalized.startswith("+33"):
             return NumberInfo(Category.FOREIGN)
         national = "0" + normalized[3:]
+        if self.blocks is None or len(national) != _NATIONAL_LENGTH:
+            return self._classify_national(normalized, national)
+        block = self.blocks.lookup(national)
+        if block is None:
+            if national[1] in _ALLOCATION_CHECKED:
+                return NumberInfo(Category.INVALID)
+            return self._classify_national(normalized, national)
+        info = self._classify_national(normalized, national)
+        return replace(info, operator=block[1] or block[0])
+
+    def prefix_category(self, normalized: str) -> Category | None:
+        """The category the prefix table alone gives a ``+33`` number, allocated or not (``None``: no prefix).
+
+        Lets a detector tell an unallocated number that looks like a mobile (a spoofed ``07 12 ...`` caller
+        ID) from other invalid numbers.
+        """
+        if not normalized.startswith("+33"):
+            return None
+        national = "0" + normalized[3:]
+        for prefix, category in self.prefixes:
+            if national.startswith(prefix):
+                return category
+        return None
+
+    def _classify_national(self, normalized: str, national: str) -> NumberInfo:
         for prefix, category in self.prefixes:
             if national.startswith(prefix):
                 return NumberInfo(category)
@@ -115,8 +251,8 @@ class NumberingPlan:
         return NumberInfo(Category.INVALID)
 
 
-def parse_numbering(data: dict[str, Any], where: str) -> NumberingPlan:
-    """Build the plan from parsed TOML; ``DataError`` on a malformed table."""
+def parse_numbering(data: dict[str, Any], where: str, blocks: NumberBlocks | None = None) -> NumberingPlan:
+    """Build the plan from parsed TOML (and the allocated-block table); ``DataError`` on a malformed table."""
     try:
         prefixes: list[tuple[str, Category]] = []
         for entry in data["prefixes"]:
@@ -137,13 +273,15 @@ def parse_numbering(data: dict[str, Any], where: str) -> NumberingPlan:
             emergency=frozenset(short["emergency"]),
             report_numbers=frozenset(short["report_numbers"]),
             known_short=known,
+            blocks=blocks,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"{where}: invalid numbering plan: {exc!r}") from exc
 
 
-def load_numbering(text: str, where: str) -> NumberingPlan:
+def load_numbering(text: str, where: str, blocks: NumberBlocks | None = None) -> NumberingPlan:
+    """Parse ``numbering_fr.toml``; ``blocks`` adds the allocated-block check (see ``NumberBlocks``)."""
     try:
-        return parse_numbering(tomllib.loads(text), where)
+        return parse_numbering(tomllib.loads(text), where, blocks)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{where}: {exc}") from exc

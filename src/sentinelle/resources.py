@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
-from .numbering import NumberingPlan, load_numbering
+from .numbering import NumberBlocks, NumberingPlan, load_numbering
 from .phrases import PhraseMatcher, Tag
 from .profiles import REQUEST_CATEGORIES, Profile, discover_profiles
 from .scoring import Weights, load_weights
@@ -232,6 +232,8 @@ def load_knowledge(extra_profile_dirs: Iterable[Path] = ()) -> Knowledge:
     for name in (
         "keywords.toml",
         "numbering_fr.toml",
+        "numbering_blocks_fr.csv.gz",
+        "numbering_blocks_fr.operators.csv",
         "weights.toml",
         "messages_fr.toml",
         "messages_en.toml",
@@ -251,10 +253,15 @@ def load_knowledge(extra_profile_dirs: Iterable[Path] = ()) -> Knowledge:
         digest.update(Path(profile.path).read_bytes())
     keywords = _keywords(*_kw(files["keywords.toml"]))
     texts = {lang: _texts(*_kw(files[f"messages_{lang}.toml"])) for lang in LANGS}
+    # Read (and fingerprinted) now, parsed on the first lookup: most analyses never need the blocks.
+    blocks_where, blocks_raw = files["numbering_blocks_fr.csv.gz"]
+    blocks = NumberBlocks(blocks_raw, files["numbering_blocks_fr.operators.csv"][1], blocks_where)
     return Knowledge(
         profiles=profiles,
         keywords=keywords,
-        numbering=load_numbering(files["numbering_fr.toml"][1].decode("utf-8"), files["numbering_fr.toml"][0]),
+        numbering=load_numbering(
+            files["numbering_fr.toml"][1].decode("utf-8"), files["numbering_fr.toml"][0], blocks=blocks
+        ),
         weights=load_weights(files["weights.toml"][1].decode("utf-8"), files["weights.toml"][0]),
         texts=texts,
         advice=_advice(*_kw(files["advice.toml"])),

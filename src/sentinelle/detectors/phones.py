@@ -7,8 +7,9 @@ usually a surcharged one. So:
   inbound numbers. In calls and voicemails every number given counts as a callback number.
 * NUMBER_SURCHARGED (081x, 082x, 089x, 118xyz), NUMBER_TELEMARKETING (ARCEP ranges), SHORT_NUMBER_UNKNOWN_COST
   (32xx-39xx not on a public-service allowlist; libphonenumber calls all of them premium, 3646 included),
-  NUMBER_INVALID.
-* MOBILE_AS_INSTITUTION: an 06/07 number as sender, caller or callback of a message in an institution's name.
+  NUMBER_INVALID (invalid for libphonenumber, or a 01-07/09 number in no block ARCEP has allocated).
+* MOBILE_AS_INSTITUTION: an 06/07 number as sender, caller or callback of a message in an institution's name,
+  allocated or not (a spoofed caller ID need not exist).
 * CALLER_ID_OFFICIAL (weak trust: caller IDs are spoofed) and NUMBERS_ALL_OFFICIAL (trust).
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from ..model import Evidence, Kind, Message, PhoneNumber, PhoneRole
-from ..numbering import Category
+from ..numbering import Category, NumberInfo, NumberingPlan
 from .base import ALL_KINDS, Context, Flags, register
 
 _SURCHARGED = frozenset({Category.SURCHARGED, Category.SHORT_SURCHARGED})
@@ -32,6 +33,13 @@ def display_number(normalized: str) -> str:
         national = "0" + normalized[3:]
         return " ".join(national[i : i + 2] for i in range(0, 10, 2))
     return normalized
+
+
+def _looks_mobile(info: NumberInfo, normalized: str, plan: NumberingPlan) -> bool:
+    """An 06/07 number, including one in no allocated block (classified invalid)."""
+    if info.category is Category.MOBILE:
+        return True
+    return info.category is Category.INVALID and plan.prefix_category(normalized) is Category.MOBILE
 
 
 @register
@@ -66,17 +74,18 @@ class PhoneNumbers:
         to_call: list[PhoneNumber] = []
         for phone in msg.phones:
             info = k.numbering.classify(phone.normalized)
+            mobile = _looks_mobile(info, phone.normalized, k.numbering)
             role = phone.role
             if role is PhoneRole.MENTIONED and msg.kind in _SPOKEN_KINDS:
                 role = PhoneRole.CALLBACK
             if role is PhoneRole.CALLER_ID:
                 if profile and phone.normalized in profile.outbound_numbers:
                     flag("CALLER_ID_OFFICIAL", phone)
-                elif profile and info.category is Category.MOBILE:
+                elif profile and mobile:
                     flag("MOBILE_AS_INSTITUTION", phone)
                 continue
             if role is PhoneRole.SENDER:
-                if profile and profile.mobile_sender_is_suspicious and info.category is Category.MOBILE:
+                if profile and profile.mobile_sender_is_suspicious and mobile:
                     flag("MOBILE_AS_INSTITUTION", phone)
                 continue
             if role in (PhoneRole.CALLBACK, PhoneRole.INPUT):
@@ -97,7 +106,7 @@ class PhoneNumbers:
                 if phone.normalized not in profile.inbound_numbers:
                     inbound = ", ".join(display_number(p.number) for p in profile.phones if p.inbound)
                     flag("CALLBACK_NOT_OFFICIAL", phone, official_numbers=inbound)
-                if info.category is Category.MOBILE:
+                if mobile:
                     flag("MOBILE_AS_INSTITUTION", phone)
 
         yield from flags.evidence()
