@@ -13,6 +13,7 @@ from functools import cache
 
 import re2
 
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
 NIR_MASK = "[NIR masqué]"
 IBAN_MASK = "[IBAN masqué]"
 
@@ -60,8 +61,8 @@ def _mask_card(digits: str) -> str:
 
 def redact(text: str) -> str:
     """``text`` with valid IBANs, NIRs and card numbers replaced by masks (other text unchanged)."""
-    if sum(ch.isdigit() for ch in text[:10_000]) < 13 and len(text) <= 10_000:
-        return text  # fast path: too few digits for any of them
+    if len(text) - len(text.translate(_DROP_DIGITS)) < 13:
+        return text  # fast path (C speed): too few digits for any of them
     iban, nir, card = _patterns()
     text = iban.sub(lambda m: IBAN_MASK if _iban_valid(m.group(0)) else m.group(0), text)
     text = nir.sub(lambda m: NIR_MASK if _nir_valid(m.group(0)) else m.group(0), text)
