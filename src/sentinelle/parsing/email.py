@@ -29,6 +29,7 @@ import binascii
 import codecs
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from email import errors as email_errors
 from email import policy as email_policy
@@ -714,16 +715,21 @@ def _estimated_depth(data: bytes, limit: int) -> int:
     lowered = data.lower()
     if lowered.count(b"boundary") <= limit:
         return 0
+    return _deepest((match.group(0)[:2] != b"--" for match in _DECLARATION.finditer(data)), limit)
+
+
+def _deepest(opens: Iterable[bool], limit: int) -> int:
+    """Deepest nesting reached by a stream of opening (True) and closing (False) events; stops past ``limit``."""
     depth = deepest = 0
-    for match in _DECLARATION.finditer(data):
-        if match.group(0)[:2] == b"--":
+    for is_open in opens:
+        if not is_open:
             depth = max(0, depth - 1)
-        else:
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
     return deepest
 
 
@@ -904,19 +910,8 @@ def _html_depth(html: str, limit: int) -> int:
     """
     if html.count("<") <= _FEW_TAGS:
         return 0
-    depth = deepest = 0
-    for match in _TAG.finditer(html):
-        if match.group(2).lower() in _NO_NESTING:
-            continue
-        if match.group(1):
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
-    return deepest
+    opens = (not match.group(1) for match in _TAG.finditer(html) if match.group(2).lower() not in _NO_NESTING)
+    return _deepest(opens, limit)
 
 
 def flatten_html(html: str, *, marker: str = "<br>") -> str:
