@@ -15,7 +15,7 @@ from bisect import bisect_right
 from .brand import brand_in_host
 from .detectors.base import Claim, Context
 from .lookalike import resemblance
-from .model import PhoneRole
+from .model import Kind, PhoneRole
 from .textnorm import fold
 
 _MAX_CLAIM_HITS = 200  # enough to rank organisations; bounded work on a text that repeats a name
@@ -59,7 +59,10 @@ def attribute(ctx: Context) -> Claim | None:
         request_starts.append(h.start)
         reach.append(max(h.end, reach[-1]) if reach else h.end)
     claims_seen = 0
-    for hit in ctx.hits_tagged("claim"):
+    # A URL checked on its own has no words besides the address: the address is judged as a link below
+    # (brand word, lookalike), not read as a name ("www.cnam.fr" is the Conservatoire, not the CNAM).
+    text_hits = [] if ctx.msg.kind is Kind.URL else ctx.hits_tagged("claim")
+    for hit in text_hits:
         i = bisect_right(request_starts, hit.start)
         if i and reach[i - 1] >= hit.end:
             continue
@@ -70,6 +73,10 @@ def attribute(ctx: Context) -> Claim | None:
     for link in ctx.msg.links[:50]:
         for profile in knowledge.profiles:
             if link.registrable_domain and profile.is_official_domain(link.registrable_domain):
+                if ctx.msg.kind is Kind.URL:  # "is this address really ameli's?": yes, and say so
+                    add(profile.id, link.unicode_host or link.host, "link")
+                continue
+            if link.registrable_domain and profile.is_unrelated_domain(link.registrable_domain):
                 continue
             brand = brand_in_host(link.unicode_host or link.host, profile, knowledge.keywords.domain_words)
             if brand:

@@ -117,6 +117,7 @@ class Profile:
     brand_weak_tokens: tuple[str, ...]
     brand_context_words: tuple[str, ...]
     official_domains: tuple[SourcedValue, ...]
+    unrelated_domains: frozenset[str]  # carry a brand word, belong to someone else (cnam.fr)
     website: str
     sender_domains: tuple[str, ...]
     sender_addresses: tuple[SourcedValue, ...]
@@ -136,6 +137,10 @@ class Profile:
 
     def is_official_domain(self, registrable_domain: str) -> bool:
         return registrable_domain in self.domains
+
+    def is_unrelated_domain(self, registrable_domain: str) -> bool:
+        """A domain whose name looks like the brand but that belongs to another body (listed in the profile)."""
+        return registrable_domain in self.unrelated_domains
 
     @property
     def inbound_numbers(self) -> frozenset[str]:
@@ -260,6 +265,7 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
         brand_weak_tokens=org.strs("brand_weak_tokens", required=False),
         brand_context_words=org.strs("brand_context_words", required=False),
         official_domains=domains,
+        unrelated_domains=frozenset(u.text("domain").lower() for u in root.tables("unrelated_domains")),
         website=website.text("address", domains[0].value),
         sender_domains=email.strs("sender_domains", required=False),
         sender_addresses=tuple(

@@ -220,3 +220,19 @@ def test_gateway_wrapper_is_judged_by_its_target(analyze, evidence) -> None:
 
 def test_links_do_not_apply_to_a_phone_number(analyze) -> None:
     assert not LINK_SIGNALS & analyze("08 99 23 45 67", kind="phone").signals
+
+
+@pytest.mark.parametrize(
+    ("url", "level", "present", "absent"),
+    [
+        ("https://www.cnam.fr/", Level.NO_SIGN, set(), {"CLAIMS_ORGANISATION", "LINK_BRAND_IN_DOMAIN"}),
+        ("https://cnam-remboursement.com/", Level.FRAUD, {"LINK_BRAND_IN_DOMAIN"}, set()),
+        ("https://www.ameli.fr/assure", Level.NO_SIGN, {"LINKS_ALL_OFFICIAL"}, {"LINK_NOT_OFFICIAL"}),
+    ],
+)
+def test_url_checked_on_its_own(analyze, url: str, level: Level, present: set[str], absent: set[str]) -> None:
+    # cnam.fr is the Conservatoire national des arts et métiers, listed in the profile as unrelated.
+    v = analyze(url, kind="url")
+    assert v.level is level
+    assert present <= v.signals
+    assert not absent & v.signals

@@ -112,7 +112,9 @@ class LinkDestinations:
             if on_free_hosting(host, k.free_subdomain_hosts):
                 flag("LINK_FREE_HOSTING", host, link)
             for profile in k.profiles:
-                if profile.is_official_domain(link.registrable_domain):
+                if profile.is_official_domain(link.registrable_domain) or profile.is_unrelated_domain(
+                    link.registrable_domain
+                ):
                     continue
                 brand = brand_in_host(_shown_host(link), profile, k.keywords.domain_words)
                 if brand and len(brand_hits) < _MAX_OBSERVED:
