@@ -262,9 +262,9 @@ def _read_tranco(path: Path) -> list[str]:
 
 @pytest.mark.corpus
 def test_corpus_recall_and_false_positives() -> None:
-    """Measured with benchmarks/eval_lookalikes.py: recall 205/351 -> 207/351 (the brand-word check does most
-    of the work on this list, which is mostly combosquatting), no false positive in the Tranco top 10k, one in
-    the French top 50k (cnam.fr, the brand-word check's: CNAM is also a school), the official domains no_sign."""
+    """Measured with benchmarks/eval_lookalikes.py: recall 205/351 -> 207/351 with the lookalike check, then
+    304/351 once weak brand words (vitale, amelie) count beside any scam-vocabulary word; no false positive in
+    the Tranco top 10k nor in the French top 50k (cnam.fr, the Conservatoire, is listed as unrelated)."""
     confirmed = CORPUS / "ameli_lookalikes_confirmed.csv"
     top10k = CORPUS / "reference_lists" / "tranco_top_10k.csv"
     top_fr = CORPUS / "reference_lists" / "tranco_top_50k_fr_only.csv"
@@ -281,14 +281,14 @@ def test_corpus_recall_and_false_positives() -> None:
     results = [level(h) for h in hosts]
     flagged = sum(lv in ("fraud", "suspicious") for lv, _ in results)
     by_lookalike_only = sum("LINK_LOOKALIKE_DOMAIN" in s and "LINK_BRAND_IN_DOMAIN" not in s for _, s in results)
-    assert flagged >= 207
+    assert flagged >= 300
     assert by_lookalike_only >= 2  # amelir.fr and a second added consonant; the TLD swaps are brand-word hits too
 
     flagged_10k = [d for d in _read_tranco(top10k) if level(d)[0] in ("fraud", "suspicious")]
     assert flagged_10k == []
     fr = _read_tranco(top_fr)
     flagged_fr = [d for d in fr if level(d)[0] in ("fraud", "suspicious")]
-    assert len(flagged_fr) / len(fr) <= 0.005
+    assert flagged_fr == []
     lookalike_fr = [d for d in fr if "LINK_LOOKALIKE_DOMAIN" in level(d)[1]]
     assert lookalike_fr == []
     for domain in official & set(fr):

@@ -4,8 +4,8 @@
 profile inside a domain that the profile does not own. Labels are folded (homoglyphs and accents undone),
 split on hyphens and digits, and each piece must split entirely into known words (``data/keywords.toml``
 ``domain_words``) with at least one brand token, so that ``amelie-fleurs.fr`` (a first name) does not match
-``ameli``. Weak brand words (``vitale``, ``sante``) count only in pairs: ``energie-vitale.fr`` is a
-wellness shop, ``infosante-vitale.com`` a scam.
+``ameli``. Weak brand words (``vitale``, ``amelie``) count only beside another word of the scam vocabulary:
+``energie-vitale.fr`` is a wellness shop, ``infosante-vitale.com`` and ``serviceamelie.fr`` are scams.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from functools import lru_cache
 from .extract.urls import public_suffix_list
 from .profiles import Profile
 from .textnorm import fold
+
+# Host words that say nothing about the brand: "www.amelie-fleurs.fr" is still a flower shop.
+_NEUTRAL = frozenset({"www", "fr", "com", "net", "en", "la", "le"})
 
 
 def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str] | None:
@@ -66,7 +69,7 @@ def _brand_words(
         segments = [piece] if piece in vocabulary else _segment(piece, vocabulary, max_word)
         if segments is None:
             continue
-        found.extend(s for s in segments if s in strong or s in weak or s in context)
+        found.extend(segments)
     return tuple(found)
 
 
@@ -78,7 +81,10 @@ def brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> 
     strong_found = [w for w in found if w in strong]
     if strong_found:
         return strong_found[0]
-    distinct = list(dict.fromkeys(found))
-    if len(distinct) >= 2 and any(w in weak for w in distinct):
-        return "-".join(distinct)
+    # A weak brand word counts beside any other scam-vocabulary word of the host: "renouvellement-vitale",
+    # "amelie-service" carry the brand; "energie-vitale", "amelie-scott" do not (their other word is unknown).
+    distinct = [w for w in dict.fromkeys(found) if w not in _NEUTRAL]
+    weak_found = [w for w in distinct if w in weak]
+    if weak_found and len(distinct) >= 2:
+        return "-".join(distinct[:3])
     return None

@@ -236,3 +236,21 @@ def test_url_checked_on_its_own(analyze, url: str, level: Level, present: set[st
     assert v.level is level
     assert present <= v.signals
     assert not absent & v.signals
+
+
+@pytest.mark.parametrize(
+    ("host", "flagged"),
+    [
+        ("renouvellement-vitale.fr", True),
+        ("serviceamelie.fr", True),
+        ("ameliecartevitale.fr", True),
+        ("amelimutuelle.fr", True),
+        ("www.amelie-fleurs.fr", False),
+        ("ameliescott.com", False),
+        ("energie-vitale.fr", False),
+        ("pharmacie-vitale.fr", False),
+        ("assurance-sante.fr", False),
+    ],
+)
+def test_weak_brand_words_need_scam_vocabulary_beside_them(analyze, host: str, flagged: bool) -> None:
+    assert ("LINK_BRAND_IN_DOMAIN" in analyze(f"https://{host}/", kind="url").signals) is flagged
