@@ -78,3 +78,24 @@ def test_unreadable_file_becomes_an_error_line(tmp_path: Path) -> None:
 
 def test_missing_path_is_an_input_error() -> None:
     assert main(["scan", "/nonexistent/box.mbox"], stdout=io.StringIO()) == EXIT_INPUT
+
+
+def test_outlook_files_in_folders_are_scanned(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from msgfixtures import build_msg
+
+    (tmp_path / "seed.msg").write_bytes(
+        build_msg(
+            subject="Remboursement",
+            sender_name="Assurance Maladie",
+            sender_email="service@ameli-info.com",
+            to=[("A", "a@example.fr")],
+            html='<a href="https://ameli-rembourse.com/x">https://www.ameli.fr/assure</a>',
+        )
+    )
+    records = list(scan([tmp_path]))
+    assert [Path(r["source"]).name for r in records] == ["seed.msg"]
+    assert records[0]["level"] == "fraud"
+    assert records[0]["kind"] == "email"

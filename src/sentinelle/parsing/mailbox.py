@@ -37,7 +37,7 @@ _CHUNK = 1024 * 1024  # bytes read at once
 _SEPARATOR = re.compile(rb"\n\r?\nFrom ")
 _OVERLAP = 7  # bytes kept between reads: one less than the longest separator match ("\n\r\nFrom ")
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
-_EMAIL_SUFFIXES = (".eml",)
+_EMAIL_SUFFIXES = (".eml", ".msg")  # Outlook files are recognised by content when analysed
 
 ErrorHandler = Callable[[str, OSError], None]
 EmailSource = tuple[str, bytes]
