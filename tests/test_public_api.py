@@ -50,3 +50,9 @@ def test_verdict_records_provenance() -> None:
     assert v.meta.version.startswith(sentinelle.__version__ + "+data.")
     assert v.to_dict()["version"] == v.meta.version
     assert "claims.organisation" in v.meta.detectors_run
+
+
+def test_docstring_example_of_the_package_holds() -> None:
+    import doctest
+
+    assert doctest.testmod(sentinelle).failed == 0
