@@ -17,7 +17,7 @@ from sentinelle import DataError, Engine
 from sentinelle.detectors import registered
 from sentinelle.extract.urls import public_suffix_list
 from sentinelle.profiles import REQUEST_CATEGORIES
-from sentinelle.resources import LANGS, load_knowledge
+from sentinelle.resources import LANGS, RequestCategory, load_knowledge
 
 PACKAGE = Path(str(resources.files("sentinelle")))
 DATA = PACKAGE / "data"
@@ -151,16 +151,21 @@ def test_every_request_category_is_in_the_keywords(category: str) -> None:
 REQUESTS = {rc.category: rc for rc in KNOWLEDGE.keywords.requests}
 
 
+def check_examples(signal: str, examples: tuple[str, ...], counter_examples: tuple[str, ...]) -> None:
+    """Every list entry that claims a detection has examples that fire it and counter-examples that do not."""
+    assert examples, f"{signal} has no examples"
+    assert counter_examples, f"{signal} has no counter_examples"
+    for example in examples:
+        assert signal in sentinelle.analyze(example, kind="sms").signals, example
+    for counter in counter_examples:
+        assert signal not in sentinelle.analyze(counter, kind="sms").signals, counter
+
+
 @pytest.mark.parametrize("category", sorted(REQUESTS))
 def test_request_category_examples(category: str) -> None:
     rc = REQUESTS[category]
     assert rc.signal in registered()["requests.data"].signals
-    assert rc.examples, f"{category} has no examples"
-    assert rc.counter_examples, f"{category} has no counter_examples"
-    for example in rc.examples:
-        assert rc.signal in sentinelle.analyze(example, kind="sms").signals, example
-    for counter in rc.counter_examples:
-        assert rc.signal not in sentinelle.analyze(counter, kind="sms").signals, counter
+    check_examples(rc.signal, rc.examples, rc.counter_examples)
 
 
 @pytest.mark.parametrize("category", sorted(REQUESTS))
@@ -172,12 +177,7 @@ def test_every_request_phrase_fires_its_category(category: str) -> None:
 
 def test_urgency_examples() -> None:
     kw = KNOWLEDGE.keywords
-    assert kw.urgency_examples
-    assert kw.urgency_counter_examples
-    for example in kw.urgency_examples:
-        assert "URGENCY" in sentinelle.analyze(example, kind="sms").signals, example
-    for counter in kw.urgency_counter_examples:
-        assert "URGENCY" not in sentinelle.analyze(counter, kind="sms").signals, counter
+    check_examples("URGENCY", kw.urgency_examples, kw.urgency_counter_examples)
 
 
 # ---------------------------------------------------------------------------------------- data files
@@ -303,12 +303,6 @@ GENERIC_LURES = [(g.signal, g) for g in KNOWLEDGE.keywords.generic_lures]
 
 
 @pytest.mark.parametrize(("signal", "lure"), GENERIC_LURES, ids=[s for s, _ in GENERIC_LURES])
-def test_generic_lure_examples_fire_and_counter_examples_do_not(signal: str, lure: object) -> None:
-    import sentinelle
-
-    assert lure.examples
-    assert lure.counter_examples
-    for text in lure.examples:  # type: ignore[attr-defined]
-        assert signal in sentinelle.analyze(text, kind="sms").signals, text
-    for text in lure.counter_examples:  # type: ignore[attr-defined]
-        assert signal not in sentinelle.analyze(text, kind="sms").signals, text
+def test_generic_lure_examples_fire_and_counter_examples_do_not(signal: str, lure: RequestCategory) -> None:
+    assert signal in registered()["pressure.lures"].signals
+    check_examples(signal, lure.examples, lure.counter_examples)

@@ -124,22 +124,23 @@ def _folded_phrases(value: Any, where: str) -> tuple[str, ...]:
     return phrases
 
 
+def _phrase_category(name: str, table: dict[str, Any], where: str) -> RequestCategory:
+    """A named phrase list with its evidence code and examples (request categories, generic lures)."""
+    return RequestCategory(
+        name,
+        str(table["signal"]),
+        _folded_phrases(table["phrases"], f"{where}.{name}.phrases"),
+        _strs(table.get("examples", []), f"{where}.{name}.examples"),
+        _strs(table.get("counter_examples", []), f"{where}.{name}.counter_examples"),
+    )
+
+
 def _keywords(where: str, data: dict[str, Any]) -> Keywords:
-    requests: list[RequestCategory] = []
-    for category, table in data.get("requests", {}).items():
-        if category not in REQUEST_CATEGORIES:
-            raise DataError(f"{where}: unknown request category {category!r}")
-        requests.append(
-            RequestCategory(
-                category,
-                str(table["signal"]),
-                _folded_phrases(table["phrases"], f"{where}: requests.{category}.phrases"),
-                _strs(table.get("examples", []), f"{where}: examples"),
-                _strs(table.get("counter_examples", []), f"{where}: counter_examples"),
-            )
-        )
+    unknown = set(data.get("requests", {})) - REQUEST_CATEGORIES
+    if unknown:
+        raise DataError(f"{where}: unknown request category {sorted(unknown)[0]!r}")
     return Keywords(
-        requests=tuple(requests),
+        requests=tuple(_phrase_category(n, t, f"{where}: requests") for n, t in data.get("requests", {}).items()),
         negation_cues=_folded_phrases(data["negation"]["cues"], f"{where}: negation.cues"),
         urgency=_folded_phrases(data["urgency"]["phrases"], f"{where}: urgency.phrases"),
         urgency_examples=_strs(data["urgency"].get("examples", []), f"{where}: urgency.examples"),
@@ -147,14 +148,7 @@ def _keywords(where: str, data: dict[str, Any]) -> Keywords:
         callback_cues=_folded_phrases(data["callback_cues"]["cues"], f"{where}: callback_cues.cues"),
         domain_words=frozenset(_folded_phrases(data["domain_words"]["words"], f"{where}: domain_words.words")),
         generic_lures=tuple(
-            RequestCategory(
-                name,
-                str(table["signal"]),
-                _folded_phrases(table["phrases"], f"{where}: generic_lures.{name}.phrases"),
-                _strs(table.get("examples", []), f"{where}: examples"),
-                _strs(table.get("counter_examples", []), f"{where}: counter_examples"),
-            )
-            for name, table in data.get("generic_lures", {}).items()
+            _phrase_category(n, t, f"{where}: generic_lures") for n, t in data.get("generic_lures", {}).items()
         ),
     )
 
