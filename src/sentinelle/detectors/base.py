@@ -214,6 +214,11 @@ class Context:
             i += 1
         return False
 
+    def is_lure(self, hit: Hit) -> bool:
+        """A profile lure hit that really is one: not in a warning ("jamais") nor in the organisation's own
+        advice ("mettez à jour votre carte Vitale en pharmacie"). Shared by the lures and trust detectors."""
+        return not self.is_negated(hit) and not self.in_same_sentence(hit, ("lure_unless", hit.tag[1], hit.tag[2]))
+
     def is_negated(self, hit: Hit) -> bool:
         """True when the hit sits in a sentence with a negation cue ("ne communiquez jamais votre code")."""
         return self.in_same_sentence(hit, ("negation",))

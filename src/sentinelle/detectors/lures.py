@@ -46,7 +46,7 @@ class LuresAndPressure:
             profile_id, theme = hit.tag[1], hit.tag[2]
             if claim is not None and profile_id != claim.profile.id:
                 continue
-            if ctx.is_negated(hit) or ctx.in_same_sentence(hit, ("lure_unless", profile_id, theme)):
+            if not ctx.is_lure(hit):
                 continue
             bucket = by_theme.setdefault(theme, [])
             if len(bucket) < _MAX_OBSERVED:

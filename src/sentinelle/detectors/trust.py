@@ -27,7 +27,7 @@ class NothingRequested:
         claim = ctx.claim
         if claim is None or ctx.requested:
             return
-        if any(not ctx.is_negated(h) for h in ctx.hits_tagged("lure")[:20]):
+        if any(ctx.is_lure(h) for h in ctx.hits_tagged("lure")[:20]):
             return
         if any(
             not claim.profile.is_official_domain(link.registrable_domain)
