@@ -195,8 +195,3 @@ def fold(text: str) -> str:
     if text.isascii():  # the table maps only A-Z and "`" below 128: same result, several times faster
         return text.lower().replace("`", "'")
     return text.translate(fold_table())
-
-
-def is_word_char(ch: str) -> bool:
-    """True for letters and digits (any script), which a keyword must not be glued to."""
-    return ch.isalnum()
