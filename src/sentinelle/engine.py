@@ -17,6 +17,7 @@ from .advice import choose_advice, choose_channels
 from .attribution import attribute
 from .config import Config
 from .errors import DataError, InputError, UnsupportedInput
+from .media.merge import with_reading
 from .model import (
     Anomaly,
     DetectorFailure,
@@ -35,7 +36,10 @@ from .resources import LANGS, Knowledge, load_knowledge
 from .scoring import score
 
 Source = str | bytes | Path
-_SUPPORTED_KINDS = frozenset({Kind.SMS, Kind.CALL, Kind.VOICEMAIL, Kind.URL, Kind.PHONE, Kind.EMAIL})
+_SUPPORTED_KINDS = frozenset(
+    {Kind.SMS, Kind.CALL, Kind.VOICEMAIL, Kind.URL, Kind.PHONE, Kind.EMAIL, Kind.IMAGE, Kind.AUDIO}
+)
+_MEDIA_KINDS = frozenset({Kind.IMAGE, Kind.AUDIO})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg (compound file)
 _DEFAULT_ORG = {"fr": "l'organisme dont il se réclame", "en": "the organisation it claims to be"}
 
@@ -115,12 +119,16 @@ class Engine:
                     data = fh.read(limits.max_input_bytes + 1)
             except OSError as exc:
                 raise InputError(f"impossible de lire {source} : {exc.strerror or exc}") from exc
-            found = wanted or kind_from_path(source, data[:4096])
+            sniffed = kind_from_path(source, data[:4096])
+            found = wanted or sniffed
         elif isinstance(source, bytes | bytearray | memoryview):
             data = bytes(source)
-            found = wanted or kind_from_bytes(data[:4096])
+            sniffed = kind_from_bytes(data[:4096])
+            found = wanted or sniffed
         elif isinstance(source, str):
             found = wanted or kind_from_bytes(source[:4096].encode("utf-8", "replace"))
+            if found in _MEDIA_KINDS:
+                raise InputError(f"une entrée de type « {found.value} » se donne en fichier ou en octets, pas en texte")
             if found is Kind.EMAIL:
                 data = source.encode("utf-8", "surrogateescape")
             else:
@@ -132,6 +140,8 @@ class Engine:
         self._require_supported(found)
         if found is Kind.EMAIL:
             return self._parse_email(data)
+        if found in _MEDIA_KINDS or sniffed in _MEDIA_KINDS:
+            return self._parse_media(data, sniffed if sniffed in _MEDIA_KINDS else found, found, sender, caller_id)
         text, anomalies = decode_bytes(data, max_bytes=limits.max_input_bytes)
         found = found or kind_from_text(text)
         self._require_supported(found)
@@ -165,6 +175,27 @@ class Engine:
         from .parsing.email import parse_email
 
         return parse_email(data, **options)  # type: ignore[arg-type]
+
+    def _parse_media(
+        self, data: bytes, media: Kind | None, wanted: Kind | None, sender: str | None, caller_id: str | None
+    ) -> Message:
+        """Pictures are read (OCR, QR codes) and recordings transcribed; the result is analysed as text.
+
+        A screenshot stays ``Kind.IMAGE`` (the SMS detectors apply to it); a recording becomes the call or
+        voicemail it holds (voicemail unless the caller said ``call``).
+        """
+        if media is Kind.IMAGE:
+            from .media.image import read_image
+
+            reading = read_image(data, limits=self.config.limits)
+            kind = Kind.IMAGE
+        else:
+            from .media.audio import read_audio
+
+            reading = read_audio(data, limits=self.config.limits, speech=self.config.speech)
+            kind = Kind.CALL if wanted is Kind.CALL else Kind.VOICEMAIL
+        msg = self._parse_text(reading.text, kind, list(reading.anomalies), sender or reading.sender, caller_id)
+        return with_reading(msg, reading)
 
     @staticmethod
     def _require_supported(kind: Kind | None) -> None:
