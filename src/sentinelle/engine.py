@@ -140,8 +140,13 @@ class Engine:
         self._require_supported(found)
         if found is Kind.EMAIL:
             return self._parse_email(data)
-        if found in _MEDIA_KINDS or sniffed in _MEDIA_KINDS:
-            return self._parse_media(data, sniffed if sniffed in _MEDIA_KINDS else found, found, sender, caller_id)
+        # A picture or a recording is read as such when its bytes say so, or when nothing else was asked
+        # (then the file name may decide); a text file named .mp3 and checked as a voicemail stays text.
+        media = kind_from_bytes(data[:4096]) if sniffed in _MEDIA_KINDS else None
+        if media is None and found in _MEDIA_KINDS:
+            media = found
+        if media in _MEDIA_KINDS:
+            return self._parse_media(data, media, found, sender, caller_id)
         text, anomalies = decode_bytes(data, max_bytes=limits.max_input_bytes)
         found = found or kind_from_text(text)
         self._require_supported(found)
