@@ -6,6 +6,14 @@ split on hyphens and digits, and each piece must split entirely into known words
 ``domain_words``) with at least one brand token, so that ``amelie-fleurs.fr`` (a first name) does not match
 ``ameli``. Weak brand words (``vitale``, ``amelie``) count only beside another word of the scam vocabulary:
 ``energie-vitale.fr`` is a wellness shop, ``infosante-vitale.com`` and ``serviceamelie.fr`` are scams.
+
+When a piece does not split into known words but holds a brand token, a lenient second reading is tried, with at
+most ``_MAX_REPAIRS`` repairs per host: a misspelt scam word (one typing error on a word of 5 letters or more:
+``sericecartevitale``, ``renouvellervitale``, ``assuramelivitale``) and two words sharing letters where one is a
+brand (``cpameli`` = cpam + ameli, ``cpamiseajour``). A repair never produces the brand itself: the brand must be
+written exactly, so ``amelia`` (one letter from ``ameli``) stays a first name; typos of the official name are
+``lookalike.py``'s business, which compares with the official domains. Strong tokens of 6 letters or more also
+count in the plural (``assurancemaladies-renouvellement.com``).
 """
 
 from __future__ import annotations
@@ -13,11 +21,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .extract.urls import public_suffix_list
+from .lookalike import one_edit
 from .profiles import Profile
 from .textnorm import fold
 
 # Host words that say nothing about the brand: "www.amelie-fleurs.fr" is still a flower shop.
-_NEUTRAL = frozenset({"www", "fr", "com", "net", "en", "la", "le"})
+_NEUTRAL = frozenset({"www", "ww", "fr", "com", "net", "en", "la", "le", "et"})
+_MAX_REPAIRS = 2  # lenient reading: misspelt words plus overlapping words, per host
+_MIN_NEAR = 5  # a misspelt word is recognised only for vocabulary words of this length or more
 
 
 def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str] | None:
@@ -58,18 +69,110 @@ def _pieces(host: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _near_index(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Every word of ``_MIN_NEAR``+ letters and its one-letter deletions -> the words (symmetric-delete index)."""
+    index: dict[str, list[str]] = {}
+    for word in sorted(vocabulary):
+        if len(word) >= _MIN_NEAR:
+            for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+                index.setdefault(variant, []).append(word)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _near(text: str, vocabulary: frozenset[str], brands: frozenset[str]) -> str | None:
+    """The non-brand vocabulary word one typing error away from ``text``, or None."""
+    if len(text) < _MIN_NEAR - 1 or len(text) > 30:
+        return None
+    index = _near_index(vocabulary)
+    candidates = list(index.get(text, ()))
+    for i in range(len(text)):
+        variant = text[:i] + text[i + 1 :]
+        if variant in vocabulary and len(variant) >= _MIN_NEAR:
+            candidates.append(variant)
+        candidates.extend(index.get(variant, ()))
+    for word in candidates:
+        if word not in brands and word != text and one_edit(text, word) is not None:
+            return word
+    return None
+
+
+def _lenient(
+    piece: str, vocabulary: frozenset[str], brands: frozenset[str], max_word: int
+) -> tuple[list[str], int] | None:
+    """A reading of ``piece`` with repairs (see the module docstring): (words, repairs), or None.
+
+    Dynamic programming over (repairs, words): a vocabulary word costs nothing, a misspelt non-brand word of
+    ``_MIN_NEAR``-1 letters or more one repair, a word overlapping the previous one by one or two letters (one
+    of the two a brand) one repair. O(n * max_word) substrings, each misspelt-word probe O(length).
+    """
+    n = len(piece)
+    if n > 63:
+        return None
+    best: list[tuple[tuple[int, int], list[str]] | None] = [None] * (n + 1)
+    best[0] = ((0, 0), [])
+
+    def offer(end: int, cost: tuple[int, int], words: list[str]) -> None:
+        current = best[end]
+        if cost[0] <= _MAX_REPAIRS and (current is None or cost < current[0]):
+            best[end] = (cost, words)
+
+    for start in range(n):
+        entry = best[start]
+        if entry is None:
+            continue
+        (repairs, count), words = entry
+        for end in range(start + 1, min(n, start + max_word + 1) + 1):
+            text = piece[start:end]
+            if text in vocabulary:
+                offer(end, (repairs, count + 1), [*words, text])
+            elif end - start >= _MIN_NEAR - 1:
+                fixed = _near(text, vocabulary, brands)
+                if fixed is not None:
+                    offer(end, (repairs + 1, count + 1), [*words, fixed])
+        if words and words[-1] == piece[start - len(words[-1]) : start]:  # a word reusing the last letters
+            for k in (1, 2):
+                for end in range(start + 2, min(n, start - k + max_word) + 1):
+                    text = piece[start - k : end]
+                    if k < len(words[-1]) and text in vocabulary and (text in brands or words[-1] in brands):
+                        offer(end, (repairs + 1, count + 1), [*words, text])
+    final = best[n]
+    return None if final is None else (final[1], final[0][0])
+
+
+def _vocabulary(
+    strong: frozenset[str], weak: frozenset[str], context: frozenset[str], words: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(every word, the strong tokens with their plurals)."""
+    strong = strong | {t + "s" for t in strong if len(t) >= 6}
+    return strong | weak | context | words, strong
+
+
 @lru_cache(maxsize=4096)
 def _brand_words(
     host: str, strong: frozenset[str], weak: frozenset[str], context: frozenset[str], words: frozenset[str]
 ) -> tuple[str, ...]:
-    vocabulary = strong | weak | context | words
+    vocabulary, strong = _vocabulary(strong, weak, context, words)
     max_word = max(len(w) for w in vocabulary)
     found: list[str] = []
-    for piece in _pieces(host):
+    unread: list[str] = []
+    pieces = _pieces(host)
+    for piece in pieces:
         segments = [piece] if piece in vocabulary else _segment(piece, vocabulary, max_word)
         if segments is None:
+            unread.append(piece)
             continue
         found.extend(segments)
+    brands = strong | weak
+    # Lenient only near a brand of 6+ letters or a strong one: "secu" is in every "secure...", "vital" in "vitality".
+    triggers = [b for b in brands if b in strong or len(b) >= 6]
+    if unread and any(b in piece for piece in pieces for b in triggers):
+        budget = _MAX_REPAIRS
+        for piece in unread:
+            lenient = _lenient(piece, vocabulary, brands, max_word)
+            if lenient is not None and lenient[1] <= budget:
+                budget -= lenient[1]
+                found.extend(lenient[0])
     return tuple(found)
 
 
@@ -78,7 +181,7 @@ def brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> 
     strong = frozenset(profile.brand_tokens)
     weak = frozenset(profile.brand_weak_tokens)
     found = _brand_words(host, strong, weak, frozenset(profile.brand_context_words), domain_words)
-    strong_found = [w for w in found if w in strong]
+    strong_found = [w for w in found if w in strong or (w[:-1] in strong and len(w) > 6)]
     if strong_found:
         return strong_found[0]
     # A weak brand word counts beside any other scam-vocabulary word of the host: "renouvellement-vitale",

@@ -134,13 +134,20 @@ class LookalikeIndex:
             self.by_skeleton.setdefault(off.skeleton, []).append(off)
             self.by_glued.setdefault(off.skeleton + _skeleton(off.suffix), []).append(off)
         self.typo_lengths = frozenset(len(o.skeleton) for o in officials if len(o.skeleton) >= _MIN_TYPO_LEN)
+        # Officials whose skeleton is 1 shorter, as long, 1 longer than a query skeleton of length n: by_length[n].
+        self.by_length: dict[int, tuple[_Official, ...]] = {
+            n: tuple(o for o in officials if abs(len(o.skeleton) - n) <= 1)
+            for n in range(1, 2 + max(self.typo_lengths, default=0))
+        }
+        self.first_labels = frozenset(o.label for o in officials)
 
     def resemblance(self, host: str) -> Resemblance | None:
         """See the module docstring; ``host`` may be ASCII, punycode or Unicode, in any case."""
-        parts = _split(host)
-        if parts is None:
-            return None
-        labels, suffix = parts
+        parts = split_host(host)
+        return None if parts is None else self.resemblance_of(*parts)
+
+    def resemblance_of(self, labels: list[str], suffix: str) -> Resemblance | None:
+        """``resemblance`` on a host already split by ``split_host`` (callers that need the parts too)."""
         raw = labels[-1]
         if raw.lower() + "." + suffix in self.domains:
             return None
@@ -164,7 +171,7 @@ class LookalikeIndex:
                 tricks = [*_homoglyphs(raw, folded), f"{folded[cut:]}.{suffix}→.{off.suffix}"]
                 return Resemblance(off.domain, off.profile_id, SUFFIX_GAME, ", ".join(tricks))
         if len(skel) - 1 in self.typo_lengths or len(skel) in self.typo_lengths or len(skel) + 1 in self.typo_lengths:
-            for off in self.officials:
+            for off in self.by_length.get(len(skel), ()):
                 found = self._typo(off, raw, folded, skel, suffix)
                 if found:
                     return found
@@ -173,6 +180,8 @@ class LookalikeIndex:
     def _official_inside(self, labels: list[str], suffix: str) -> Resemblance | None:
         """``ameli.fr.com``, ``ameli.fr.secure-login.xyz``: a whole official domain, then another domain."""
         lower = [label.lower() for label in labels]
+        if self.first_labels.isdisjoint(lower):
+            return None
         for off in self.officials:
             width = off.suffix.count(".") + 2
             for start in range(len(lower) - width + 1):
@@ -255,8 +264,10 @@ def one_edit(seen: str, meant: str) -> tuple[str, int] | None:
     return None
 
 
-def _split(host: str) -> tuple[list[str], str] | None:
-    """(labels up to the one before the public suffix, as written; the public suffix), or None."""
+def split_host(host: str) -> tuple[list[str], str] | None:
+    """(labels up to the one before the public suffix, as written; the public suffix), or None.
+
+    Punycode labels are decoded; at most the last 8 labels and 64 characters per label are kept."""
     host = host.strip().rstrip(".")
     if not host or ":" in host or "[" in host or "/" in host or "@" in host:
         return None  # IPv6 literal, port, or not a host at all
