@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import wave
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,39 @@ def test_unsupported_kind_is_a_clear_input_error(tmp_path: Path, capsys: pytest.
     code, _ = run(["check", str(image)])
     assert code == EXIT_INPUT
     assert "pas encore prises en charge" in capsys.readouterr().err
+
+
+def test_a_number_checked_on_its_own_says_what_it_is_and_costs() -> None:
+    code, out = run(["check", "--kind", "phone", "08 99 23 45 67"])
+    assert code == EXIT_FLAGGED
+    assert "surtaxé" in out
+    assert "opérateur" in out  # the ARCEP block holder
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["check", "--kind", "phone", "3646"], "Assurance Maladie"),
+        (["check", "3230"], "CAF"),
+        (["check", "01 84 60 22 17"], "au prix d'un appel normal"),
+    ],
+)
+def test_genuine_numbers_say_whose_they_are(argv: list[str], expected: str) -> None:
+    code, out = run(argv)
+    assert code == EXIT_NO_SIGN
+    assert expected in out
+
+
+def test_a_speech_model_directory_without_a_model_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("av", reason="extra 'voicemail' not installed")
+    audio = tmp_path / "message.wav"
+    with wave.open(str(audio), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes(bytes(range(256)) * 250)  # two seconds of noise
+    code, _ = run(["check", str(audio), "--speech-model", str(tmp_path)])
+    assert code == EXIT_INPUT
+    assert "model.bin" in capsys.readouterr().err

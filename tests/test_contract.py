@@ -53,6 +53,7 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("Ameli : pour toute question, rappelez le 3646.", {"kind": "voicemail"}),
     ("3646", {"kind": "phone"}),
     ("3008", {"kind": "phone"}),
+    ("01 84 60 22 17", {"kind": "phone"}),
     (
         "Assurance Maladie : numéro de votre carte bancaire, cryptogramme et code reçu par SMS.",
         {},

@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ._version import __version__
+from .engine import Engine
 from .errors import DataError, InputError
 from .model import Kind, Level, Verdict
 
@@ -50,6 +51,7 @@ _HEADINGS = {
         "score": "score",
         "org": "organisme concerné",
         "trust": "élément rassurant",
+        "heard": "entendu à",
     },
     "en": {
         "why": "Why",
@@ -60,6 +62,7 @@ _HEADINGS = {
         "score": "score",
         "org": "organisation",
         "trust": "reassuring sign",
+        "heard": "heard at",
     },
 }
 
@@ -81,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--profile", help="forcer l'organisme imité (ex. assurance_maladie)")
     check.add_argument("--lang", choices=["fr", "en"], default="fr", help="langue du rapport (fr par défaut)")
     check.add_argument("--json", action="store_true", help="sortie JSON (exactement Verdict.to_dict())")
+    check.add_argument(
+        "--speech-model", type=Path, help="répertoire d'un modèle Whisper CTranslate2 (Whisper base intégré sinon)"
+    )
+    check.add_argument(
+        "--max-audio-seconds", type=float, help="durée d'enregistrement transcrite au plus (300 s par défaut)"
+    )
     scan = sub.add_parser("scan", help="analyser en lot des dossiers, fichiers mbox et dossiers Maildir")
     scan.add_argument("paths", nargs="+", help="fichiers .eml, mbox, dossiers Maildir ou dossiers")
     scan.add_argument("--jsonl", action="store_true", help="une ligne JSON par message (avec un champ source)")
@@ -105,10 +114,9 @@ def render_report(verdict: Verdict, lang: str = "fr") -> str:
     if verdict.evidence:
         lines += ["", h["why"] + " :" if lang == "fr" else h["why"] + ":"]
         for ev in verdict.evidence:
-            if ev.weight == 0:
-                continue
-            mark = "-" if ev.weight > 0 else "+"
-            lines.append(f" {mark} {ev.explanation}" + (f" [{h['trust']}]" if ev.weight < 0 else ""))
+            mark = "-" if ev.weight > 0 else "+" if ev.weight < 0 else "·"
+            heard = f" ({h['heard']} {ev.location[6:]})" if ev.location and ev.location.startswith("audio:") else ""
+            lines.append(f" {mark} {ev.explanation}{heard}" + (f" [{h['trust']}]" if ev.weight < 0 else ""))
     for key, items in (("todo", verdict.advice),):
         if items:
             lines += ["", h[key] + (" :" if lang == "fr" else ":")]
@@ -135,7 +143,33 @@ def _read_source(args: argparse.Namespace, stdin: TextIO) -> str | bytes | Path:
     if args.file == "-":
         buffer = getattr(stdin, "buffer", None)
         return buffer.read() if buffer is not None else stdin.read()
-    return Path(args.file)
+    path = Path(args.file)
+    if not path.exists() and _is_number_or_link(args.file, args.kind):
+        return str(args.file)  # `sentinelle check --kind phone "08 99 23 45 67"`: the value, not a file
+    return path
+
+
+def _is_number_or_link(value: str, kind: str | None) -> bool:
+    from .parsing.detect_kind import kind_from_text
+
+    if kind in (Kind.PHONE, Kind.URL):
+        return True
+    if kind is not None:
+        return False
+    # Without --kind, only what cannot be a file name: a phone number, or a link with its scheme.
+    return kind_from_text(value) is Kind.PHONE or value.lower().startswith(("http://", "https://"))
+
+
+def _engine_for(args: argparse.Namespace, default: Callable[[], Engine]) -> Engine:
+    """The shared default engine, or one built for this run's speech settings."""
+    if args.speech_model is None and args.max_audio_seconds is None:
+        return default()
+    from .config import Config, Limits, Speech
+
+    if args.max_audio_seconds is not None and args.max_audio_seconds <= 0:
+        raise InputError("--max-audio-seconds doit être positif")
+    limits = Limits(max_audio_seconds=args.max_audio_seconds) if args.max_audio_seconds else Limits()
+    return Engine(Config(limits=limits, speech=Speech(model_dir=args.speech_model)))
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -152,7 +186,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
 
     try:
         source = _read_source(args, stdin or sys.stdin)
-        verdict = default_engine().analyze(
+        verdict = _engine_for(args, default_engine).analyze(
             source, kind=args.kind, sender=args.sender, caller_id=args.caller_id, profile=args.profile, lang=args.lang
         )
     except InputError as exc:

@@ -52,6 +52,7 @@ class Texts:
     lang: str
     signals: Mapping[str, str]
     anomalies: Mapping[str, str]
+    number_categories: Mapping[str, str]  # numbering Category value -> what it is and what a call costs
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,9 @@ def _keywords(where: str, data: dict[str, Any]) -> Keywords:
 
 
 def _texts(where: str, data: dict[str, Any]) -> Texts:
-    return Texts(str(data["lang"]), dict(data["signals"]), dict(data["anomalies"]))
+    return Texts(
+        str(data["lang"]), dict(data["signals"]), dict(data["anomalies"]), dict(data.get("number_categories", {}))
+    )
 
 
 def _opt_set(value: Any) -> frozenset[str] | None:

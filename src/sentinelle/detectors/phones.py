@@ -15,7 +15,7 @@ usually a surcharged one. So:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import ClassVar
 
 from ..model import Evidence, Kind, Message, PhoneNumber, PhoneRole
@@ -23,6 +23,10 @@ from ..numbering import Category, NumberInfo, NumberingPlan
 from .base import ALL_KINDS, Context, Flags, register
 
 _SURCHARGED = frozenset({Category.SURCHARGED, Category.SHORT_SURCHARGED})
+# Categories whose risk signal already says what the number is and costs: no second sentence for them.
+_EXPLAINED_BY_RISK = frozenset(
+    {Category.SURCHARGED, Category.SHORT_SURCHARGED, Category.TELEMARKETING, Category.SHORT_UNKNOWN_COST}
+)
 _SPOKEN_KINDS = frozenset({Kind.CALL, Kind.VOICEMAIL, Kind.AUDIO})
 _MAX_OBSERVED = 5
 
@@ -57,6 +61,8 @@ class PhoneNumbers:
         "MOBILE_AS_INSTITUTION": "a mobile number used in an institution's name",
         "CALLER_ID_OFFICIAL": "the caller ID shown is an official number (spoofable: weak trust)",
         "NUMBERS_ALL_OFFICIAL": "every number given is an official one",
+        "NUMBER_DESCRIBED": "what a number checked on its own is and what calling it costs (information)",
+        "NUMBER_OPERATOR": "the operator that holds the number's block (information)",
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
@@ -90,6 +96,8 @@ class PhoneNumbers:
                 continue
             if role in (PhoneRole.CALLBACK, PhoneRole.INPUT):
                 to_call.append(phone)
+            if role is PhoneRole.INPUT:
+                yield from self._describe(phone, info, ctx)
             # A cost only matters for a number the message wants you to call: a surcharged number merely
             # mentioned (a company's hotline in a newsletter footer) is not evidence of anything.
             if role not in (PhoneRole.CALLBACK, PhoneRole.INPUT):
@@ -123,3 +131,15 @@ class PhoneNumbers:
                 location=to_call[0].location,
                 params=extra,
             )
+
+    @staticmethod
+    def _describe(phone: PhoneNumber, info: NumberInfo, ctx: Context) -> Iterator[Evidence]:
+        """What a number checked on its own is, what a call costs, whose block it is: the citizen's question."""
+        shown = (display_number(phone.normalized),)
+        description = ctx.knowledge.texts[ctx.lang].number_categories.get(info.category.value)
+        if description and info.category not in _EXPLAINED_BY_RISK:
+            if info.owner:
+                description = description.replace("{owner}", info.owner)
+            yield Evidence("phones.numbers", "NUMBER_DESCRIBED", shown, phone.location, {"description": description})
+        if info.operator:
+            yield Evidence("phones.numbers", "NUMBER_OPERATOR", shown, phone.location, {"operator": info.operator})
