@@ -100,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="barre de progression sur stderr (par défaut : si stderr est un terminal)",
     )
+    # --- serve (web page and REST API, extra "web") ---
+    serve = sub.add_parser("serve", help="démarrer la page web et l'API REST (extra web)")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1 par défaut)")
+    serve.add_argument("--port", type=int, default=8000, help="port d'écoute (8000 par défaut)")
+    serve.add_argument(
+        "--rate-per-minute",
+        type=float,
+        default=30.0,
+        help="analyses par minute et par client (30 par défaut, 0 : sans limite)",
+    )
+    serve.add_argument("--access-log", action="store_true", help="journal des requêtes (désactivé par défaut)")
+    # --- end serve ---
     return parser
 
 
@@ -182,6 +194,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         return EXIT_NO_SIGN if exc.code == 0 else EXIT_INPUT
     if args.command == "scan":
         return _scan(args, out)
+    if args.command == "serve":
+        return _serve(args)
     from . import default_engine
 
     try:
@@ -235,6 +249,39 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
     print(summarise(levels, time.perf_counter() - started), file=sys.stderr)
     return EXIT_FLAGGED if levels["fraud"] or levels["suspicious"] else EXIT_NO_SIGN
 
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """``sentinelle serve``: the web page and the REST API on ``--host``:``--port`` until Ctrl+C.
+
+    ``SENTINELLE_SECRET_KEY`` (environment) signs the form tokens; without it a random key is drawn at start.
+    """
+    import os
+
+    try:
+        from .web import WebSettings, create_app
+        from .web.server import serve
+    except ImportError as exc:
+        print(f"sentinelle : la page web demande l'extra « web » ({exc.name} manque) :", file=sys.stderr)
+        print("    pip install 'sentinelle[web]'", file=sys.stderr)
+        return EXIT_INPUT
+    if not 0 < args.port < 65536 or args.rate_per_minute < 0:
+        print("sentinelle : --port entre 1 et 65535, --rate-per-minute positif ou nul", file=sys.stderr)
+        return EXIT_INPUT
+    secret = os.environ.get("SENTINELLE_SECRET_KEY")
+    settings = WebSettings(rate_per_minute=args.rate_per_minute, secret_key=secret.encode() if secret else None)
+    try:
+        app = create_app(settings=settings)
+    except DataError as exc:
+        print(f"sentinelle : données invalides : {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except ValueError as exc:  # a secret key too short
+        print(f"sentinelle : {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Sentinelle : http://{shown}:{args.port}/  (Ctrl+C pour arrêter)", file=sys.stderr)
+    serve(app, args.host, args.port, access_log=args.access_log)
+    return EXIT_NO_SIGN
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
