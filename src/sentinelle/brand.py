@@ -140,20 +140,21 @@ def _lenient(
     return None if final is None else (final[1], final[0][0])
 
 
+@lru_cache(maxsize=16)
 def _vocabulary(
     strong: frozenset[str], weak: frozenset[str], context: frozenset[str], words: frozenset[str]
-) -> tuple[frozenset[str], frozenset[str]]:
-    """(every word, the strong tokens with their plurals)."""
+) -> tuple[frozenset[str], frozenset[str], int]:
+    """(every word, the strong tokens with their plurals, the longest word's length): once per profile."""
     strong = strong | {t + "s" for t in strong if len(t) >= 6}
-    return strong | weak | context | words, strong
+    vocabulary = strong | weak | context | words
+    return vocabulary, strong, max(len(w) for w in vocabulary)
 
 
 @lru_cache(maxsize=4096)
 def _brand_words(
     host: str, strong: frozenset[str], weak: frozenset[str], context: frozenset[str], words: frozenset[str]
 ) -> tuple[str, ...]:
-    vocabulary, strong = _vocabulary(strong, weak, context, words)
-    max_word = max(len(w) for w in vocabulary)
+    vocabulary, strong, max_word = _vocabulary(strong, weak, context, words)
     found: list[str] = []
     unread: list[str] = []
     pieces = _pieces(host)

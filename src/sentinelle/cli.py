@@ -112,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--access-log", action="store_true", help="journal des requêtes (désactivé par défaut)")
     # --- end serve ---
+    # Lookalike domains (issue 4): `lookalikes` (permutation watch lists) and `watch` (new names), in domains/cli.py.
+    from .domains.cli import add_commands as add_domain_commands
+
+    add_domain_commands(sub)
     return parser
 
 
@@ -194,6 +198,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         return EXIT_NO_SIGN if exc.code == 0 else EXIT_INPUT
     if args.command == "scan":
         return _scan(args, out)
+    if args.command in ("lookalikes", "watch"):  # lookalike domains (issue 4): domains/cli.py
+        from .domains.cli import run as run_domain_command
+
+        return run_domain_command(args, out, err)
     if args.command == "serve":
         return _serve(args)
     from . import default_engine

@@ -97,9 +97,10 @@ class DomainScreen:
     def match(self, name: str) -> Match | None:
         """The reason ``name`` imitates an organisation, or None (official, unrelated, honest, or not a name)."""
         found = normalise_name(name)
-        if found is None:
-            return None
-        host, unicode_host = found
+        return None if found is None else self.match_normalised(*found)
+
+    def match_normalised(self, host: str, unicode_host: str) -> Match | None:
+        """``match`` on a name already passed through ``normalise_name`` (callers that dedupe on it)."""
         parts = split_host(unicode_host)
         if parts is None:
             return None
