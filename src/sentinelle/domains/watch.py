@@ -180,6 +180,9 @@ class Watcher:
         match = self.screen.match_normalised(*found)
         if match is None:
             return None
+        if self.cache.seen("@" + match.registrable_domain):
+            self.stats.duplicates += 1  # www.x.com after x.com: the registrable domain is what a team blocks
+            return None
         self.stats.screened += 1
         record = self._analyse(match, name, context or {})
         if record is not None:
