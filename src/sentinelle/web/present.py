@@ -19,7 +19,7 @@ from ..privacy import redact
 from ..resources import Knowledge
 from .texts import PageTexts
 
-_SCHEME = re.compile(r"(?i)\b(?:h(?:tt|xx)p(s?)|ftp)(://)")
+_SCHEME = re.compile(r"(?i)\b(h(?:tt|xx)p|ftp)(s?)://")
 _MAX_NEEDLES = 200
 
 
@@ -73,7 +73,7 @@ class Defanger:
         self._hosts = re.compile("|".join(re.escape(h) for h in names), re.IGNORECASE) if names else None
 
     def __call__(self, text: str) -> str:
-        text = _SCHEME.sub(lambda m: ("hxxp" if m.group(0)[0] in "hH" else "fxp") + m.group(1) + m.group(2), text)
+        text = _SCHEME.sub(lambda m: ("hxxp" if m.group(1)[0] in "hH" else "fxp") + m.group(2) + "://", text)
         if self._hosts is not None:
             text = self._hosts.sub(lambda m: m.group(0).replace(".", "[.]"), text)
         return text
