@@ -8,6 +8,19 @@ French domains of the Tranco top 50k, where the official Assurance Maladie domai
 ``no_sign``. Speed is reported twice: whole analyses per second and ``lookalike.resemblance`` calls per
 second (the bare comparison, for bulk screening of new registrations).
 
+Also, in the same run (issue 4):
+
+* **recall per attack type**: each confirmed host is labelled by a coarse rule independent of the detector
+  (``attack_type``: homoglyph, brand in a subdomain, typo kinds and other endings against the official
+  labels, combosquat when a brand token of a profile is a substring of the name, other);
+* **hold-out**: ``ameli_lookalikes_unconfirmed_new_fr.txt`` (never used to tune the rules) as a second recall;
+* **side by side with dnstwist**: the share of the confirmed hosts that dnstwist's permutations of ameli.fr
+  contain (its default fuzzers; then with its dictionary fuzzer fed the profiles' lexicon and the endings of
+  ``data/lookalikes.toml``), the same for Sentinelle's generator (``sentinelle lookalikes assurance_maladie``),
+  and the share of dnstwist's permutations that Sentinelle's engine flags, per fuzzer;
+* **speed** of the generator (permutations/s with the self-check) and of ``watch`` (names/s on one core, on
+  unique names; certstream JSON messages/s).
+
     .venv/bin/python benchmarks/eval_lookalikes.py [--corpus ../shared/corpus/domains] [--json OUT]
 """
 
@@ -22,6 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 from sentinelle import Engine, __version__
+from sentinelle.profiles import Profile
 
 FLAGGED = ("fraud", "suspicious")
 
@@ -112,6 +126,150 @@ def resemblance_speed(engine: Engine, hosts: list[str]) -> float | None:
     return rounds * len(hosts) / elapsed if elapsed else 0.0
 
 
+def attack_type(host: str, profiles: tuple[Profile, ...]) -> str:
+    """A coarse label of how ``host`` imitates a profile, decided without the detector's rules."""
+    from sentinelle.extract.urls import normalise_host, public_suffix_list
+    from sentinelle.lookalike import one_edit
+    from sentinelle.textnorm import fold
+
+    ascii_host, unicode_host = normalise_host(host)
+    if unicode_host is not None and not unicode_host.isascii():
+        return "homoglyph"
+    registrable = public_suffix_list().privatesuffix(ascii_host) or ascii_host
+    suffix = public_suffix_list().publicsuffix(ascii_host) or ""
+    label = registrable[: -len(suffix) - 1] if suffix else registrable
+    sub = ascii_host[: -len(registrable)].strip(".")
+    tokens = {fold(t) for p in profiles for t in (*p.brand_tokens, *p.brand_weak_tokens)}
+    labels = {d.partition(".")[0]: d for p in profiles for d in p.domains}
+    if sub and any(t in sub for t in tokens | set(labels)) and not any(t in label for t in tokens):
+        return "brand_in_subdomain"
+    for official_label, domain in labels.items():
+        if label == official_label:
+            return "tld_swap" if registrable != domain else "official"
+        if label.replace("-", "") == official_label.replace("-", ""):
+            return "hyphen"
+        if label in (official_label + suffix.replace(".", ""), f"{official_label}-{suffix.replace('.', '-')}"):
+            return "suffix_game"
+        edit = one_edit(label, official_label)
+        if edit is not None:
+            return f"typo_{edit[0]}"
+    if any(t in fold(label) for t in tokens):
+        return "combosquat"
+    return "other"
+
+
+def per_attack(engine: Engine, hosts: list[str]) -> dict[str, dict[str, int]]:
+    """{attack type: {"hosts": n, "flagged": k}} for ``hosts`` analysed as URLs."""
+    table: dict[str, dict[str, int]] = {}
+    for host in hosts:
+        row = table.setdefault(attack_type(host, engine.knowledge.profiles), {"hosts": 0, "flagged": 0})
+        row["hosts"] += 1
+        row["flagged"] += engine.analyze(f"https://{host}/", kind="url").level.value in FLAGGED
+    return dict(sorted(table.items(), key=lambda item: -item[1]["hosts"]))
+
+
+def registrable(host: str) -> str:
+    from sentinelle.extract.urls import normalise_host, public_suffix_list
+
+    ascii_host, _ = normalise_host(host)
+    return public_suffix_list().privatesuffix(ascii_host) or ascii_host
+
+
+def side_by_side(engine: Engine, confirmed: list[str]) -> dict[str, object]:
+    """dnstwist's permutations of ameli.fr vs Sentinelle's generator vs Sentinelle's engine, on one corpus."""
+    from sentinelle.domains.permutations import PermutationGenerator, import_dnstwist, load_settings, lure_words
+    from sentinelle.domains.screen import DomainScreen
+
+    dnstwist = import_dnstwist()
+    knowledge = engine.knowledge
+    profile = knowledge.profile("assurance_maladie")
+    settings = load_settings()
+    targets = {registrable(h) for h in confirmed}
+    out: dict[str, object] = {"confirmed_registrable_domains": len(targets)}
+    runs = {
+        "dnstwist default (ameli.fr)": dict(dictionary=[], tld_dictionary=[]),
+        "dnstwist + lexicon + endings (ameli.fr)": dict(
+            dictionary=lure_words(profile, knowledge.keywords.domain_words, settings),
+            tld_dictionary=list(settings.tlds),
+        ),
+    }
+    screen = DomainScreen(knowledge.profiles, knowledge.keywords.domain_words)
+    for name, options in runs.items():
+        started = time.perf_counter()
+        fuzzer = dnstwist.Fuzzer("ameli.fr", **options)
+        fuzzer.generate()
+        elapsed = time.perf_counter() - started
+        names = {str(p["domain"]) for p in fuzzer.domains if p["fuzzer"] != "*original"}
+        per_fuzzer: dict[str, list[int]] = {}
+        for p in fuzzer.domains:
+            if p["fuzzer"] != "*original":
+                row = per_fuzzer.setdefault(str(p["fuzzer"]), [0, 0])
+                row[0] += 1
+                row[1] += screen.match(str(p["domain"])) is not None
+        out[name] = {
+            "permutations": len(names),
+            "seconds": elapsed,
+            "confirmed_predicted": len(targets & names),
+            "flagged_by_sentinelle": sum(v[1] for v in per_fuzzer.values()),
+            "per_fuzzer_flagged": {k: f"{v[1]}/{v[0]}" for k, v in sorted(per_fuzzer.items())},
+        }
+    generator = PermutationGenerator(knowledge.profiles, knowledge.keywords.domain_words, settings)
+    started = time.perf_counter()
+    perms = generator.generate("assurance_maladie")
+    elapsed = time.perf_counter() - started
+    names = {p.domain for p in perms}
+    out["sentinelle lookalikes assurance_maladie"] = {
+        "permutations": len(names),
+        "seconds": elapsed,
+        "permutations_per_second": len(names) / elapsed if elapsed else 0.0,
+        "confirmed_predicted": len(targets & names),
+        "flagged_by_sentinelle": sum(p.flagged for p in perms),
+    }
+    return out
+
+
+def watch_speed(engine: Engine, names: list[str], seconds: float = 3.0) -> dict[str, float]:
+    """``Watcher.feed_line`` on unique names (a numbered label in front of each), and certstream messages."""
+    from sentinelle.domains.watch import Watcher
+
+    watcher = Watcher(engine, dedupe=100_000)
+    for name in names[:200]:  # warm-up: fold tables, suffix list, index
+        watcher.feed_line(name)
+    count, started, i = 0, time.perf_counter(), 0
+    cpu = time.process_time()
+    while time.perf_counter() - started < seconds:
+        batch = [f"n{i}-{j}.{names[j % len(names)]}" for j in range(1000)]
+        for line in batch:
+            watcher.feed_line(line)
+        count += len(batch)
+        i += 1
+    wall, cpu_used = time.perf_counter() - started, time.process_time() - cpu
+    messages = [
+        json.dumps(
+            {
+                "message_type": "certificate_update",
+                "data": {
+                    "leaf_cert": {"all_domains": [f"*.m{k}.{names[k % len(names)]}", f"m{k}.{names[k % len(names)]}"]},
+                    "cert_index": k,
+                    "seen": 1.0,
+                    "source": {"name": "bench", "url": "bench/"},
+                },
+            }
+        )
+        for k in range(20_000)
+    ]
+    msg_started = time.perf_counter()
+    for message in messages:
+        watcher.feed_message(message)
+    msg_wall = time.perf_counter() - msg_started
+    return {
+        "names_per_second": count / wall,
+        "names_per_cpu_second": count / cpu_used if cpu_used else 0.0,
+        "certstream_messages_per_second": len(messages) / msg_wall,
+        "flagged": watcher.stats.flagged,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
@@ -119,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--show", type=int, default=15, help="how many missed / flagged domains to list")
+    parser.add_argument("--watch-seconds", type=float, default=3.0, help="how long to measure watch's speed")
     args = parser.parse_args(argv)
     confirmed_csv = args.corpus / "ameli_lookalikes_confirmed.csv"
     lists = {
@@ -135,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     fps = {name: false_positives(engine, read_tranco(path), official) for name, path in lists.items()}
     all_hosts = confirmed + [d for name in lists for d in read_tranco(lists[name])]
     speed = resemblance_speed(engine, all_hosts)
+    attacks = per_attack(engine, confirmed)
+    holdout_path = args.corpus / "ameli_lookalikes_unconfirmed_new_fr.txt"
+    holdout = [h.strip() for h in holdout_path.read_text(encoding="utf-8").splitlines() if h.strip()]
+    holdout_rec = recall(engine, holdout) if holdout else None
+    sides = side_by_side(engine, confirmed)
+    watching = watch_speed(engine, read_tranco(lists["tranco_top_10k"]) + confirmed, args.watch_seconds)
 
     print(f"sentinelle {__version__}, corpus {args.corpus}\n")
     print("| confirmed lookalikes | hosts | flagged | recall |")
@@ -158,8 +323,51 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nmissed (first {args.show}): {rec['missed'][: args.show]}")  # type: ignore[index]
     for name, r in fps.items():
         print(f"flagged in {name} (first {args.show}): {r['flagged_domains'][: args.show]}")  # type: ignore[index]
+    print("\n| attack type (coarse label) | hosts | flagged | recall |")
+    print("|---|---|---|---|")
+    for attack, row in attacks.items():
+        print(f"| {attack} | {row['hosts']} | {row['flagged']} | {row['flagged'] / row['hosts']:.3f} |")
+    if holdout_rec is not None:
+        print(
+            f"\nhold-out {holdout_path.name}: {holdout_rec['flagged']}/{holdout_rec['hosts']} flagged, "
+            f"recall {float(holdout_rec['recall']):.3f}"  # type: ignore[arg-type]
+        )
+    n_targets = int(sides["confirmed_registrable_domains"])  # type: ignore[call-overload]
+    print(
+        f"\n| approach (confirmed: {n_targets} registrable domains) | permutations | confirmed predicted | share "
+        "| permutations flagged by Sentinelle | time |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, row in sides.items():
+        if isinstance(row, dict):
+            print(
+                f"| {name} | {row['permutations']:,} | {row['confirmed_predicted']} "
+                f"| {row['confirmed_predicted'] / n_targets:.3f} | {row['flagged_by_sentinelle']:,} "
+                f"| {row['seconds']:.2f} s |"
+            )
+    print(
+        f"| Sentinelle's engine on the confirmed hosts themselves | - | {rec['flagged']} "
+        f"| {float(rec['recall']):.3f} | - | - |"
+    )  # type: ignore[arg-type]
+    for name, row in sides.items():
+        if isinstance(row, dict) and "per_fuzzer_flagged" in row:
+            print(f"\n{name}: flagged by Sentinelle per fuzzer: {row['per_fuzzer_flagged']}")
+    print(
+        f"\nwatch: {watching['names_per_second']:,.0f} names/s wall, {watching['names_per_cpu_second']:,.0f} per "
+        f"CPU-second (one process, unique names); {watching['certstream_messages_per_second']:,.0f} certstream "
+        "messages/s (2 names each)"
+    )
     if args.json:
-        payload = {"version": __version__, "recall": rec, "false_positives": fps, "resemblance_per_second": speed}
+        payload = {
+            "version": __version__,
+            "recall": rec,
+            "false_positives": fps,
+            "resemblance_per_second": speed,
+            "per_attack": attacks,
+            "holdout": holdout_rec,
+            "side_by_side": sides,
+            "watch": watching,
+        }
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
 

@@ -30,6 +30,7 @@ LOOKALIKE = "lookalike"  # check: the name imitates an official domain (lookalik
 COMBOSQUAT = "combosquat"  # attack of a brand-word hit in the registrable label: ameli-remboursement.com
 BRAND_SUBDOMAIN = "brand_subdomain"  # the brand only in a subdomain: ameli.secure-verif.com
 _MAX_NAME = 253  # the DNS limit on a whole name
+_NOT_IN_NAMES = re.compile(r"[\s/:@\[\]\\*]")  # URLs, IPv6 literals, user@host, leftover wildcards
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ def normalise_name(name: str) -> tuple[str, str] | None:
     while name.startswith("*."):
         name = name[2:]
     name = name.rstrip(".")
-    if not name or len(name) > _MAX_NAME or any(c in name for c in " /:@[]\\*\t"):
+    if not name or len(name) > _MAX_NAME or _NOT_IN_NAMES.search(name):
         return None
     host, unicode_host = normalise_host(name)
     if not host or ".." in host or host.startswith(".") or is_ip_host(host):
