@@ -1,0 +1,804 @@
+"""Side by side with SpamAssassin and Rspamd (a script, not a test): the same e-mails, one run, same concurrency.
+
+Draws a labelled sample with a fixed seed from ``../shared/corpus/email/{phish,phish_fr,ham}`` (``--limit`` files
+per folder, or ``--full`` for every file), then sends it through each system in turn (never two at once):
+
+* ``sentinelle-lib``: the library in long-lived worker processes (``--jobs`` of them, one ``Engine`` built once in
+  each before the clock starts); the latency is ``Engine.analyze`` alone, the throughput is the wall time of the
+  whole sample including handing messages to the workers and results back.
+* ``sentinelle-http``: ``--jobs`` long-lived ``sentinelle serve`` processes (rate limit off), ``POST /api/v1/analyze``
+  with the ``.eml`` as a multipart upload, client threads spread over the servers round-robin as a load balancer
+  would. Needs the ``sentinelle.web`` package (the ``web`` extra); skipped with a message when it is missing.
+* ``spamassassin``: spamd (``--max-children 2``) over its own protocol (``REPORT``), one connection per message as
+  ``spamc`` does.
+* ``rspamd``: ``POST /checkv2`` to the normal worker (``count = 2``), one connection per message.
+
+The peers are the Debian packages set up offline by ``../shared/tools/peers`` (network checks and Bayes off, see
+its README). Unless ``--no-setup``, this script runs that folder's ``install.sh`` when the daemons are missing and
+``start.sh`` when they are not answering; ``--stop`` runs ``stop.sh`` at the end.
+
+Each system gets ``--warmup`` untimed messages first, then ``--jobs`` concurrent clients over the sample; the
+peers' and HTTP latencies are measured by the client (round trip on loopback). What counts as "flagged" for each
+system is printed with the results (``MAPPING``). Rspamd's ``DATE_IN_PAST`` fires on every message older than a
+day (the machine's clock is in 2026, the legitimate mail is from 2002), so Rspamd is also reported with that
+symbol's score taken out and its action recomputed from its own thresholds (``rspamd-no-date``).
+
+    .venv/bin/python benchmarks/bench_peers.py [--limit 200 | --full] [--seed 1] [--jobs 2] [--json OUT] [--stop]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import itertools
+import json
+import math
+import multiprocessing as mp
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+#: Corpus folder -> (segment name in the tables, is it phishing?)
+SEGMENTS: dict[str, tuple[str, bool]] = {
+    "phish": ("phishing, multi-brand, mostly English", True),
+    "phish_fr": ("phishing in French", True),
+    "ham": ("legitimate (2002, mostly English)", False),
+}
+
+SENTINELLE_FLAGGED = frozenset({"fraud", "suspicious"})
+RSPAMD_FLAGGED_ACTIONS = frozenset({"reject", "add header", "rewrite subject"})
+#: Rspamd's stock action thresholds (``actions.conf``), used when its controller cannot be asked.
+RSPAMD_STOCK_THRESHOLDS: dict[str, float] = {"greylist": 4.0, "add header": 6.0, "reject": 15.0}
+#: Symbols whose firing depends on the clock of the machine rather than on the message.
+CLOCK_SYMBOLS = ("DATE_IN_PAST",)
+
+MAPPING: dict[str, str] = {
+    "sentinelle": "flagged = level fraud or suspicious (points >= the 'suspicious' threshold of weights.toml)",
+    "spamassassin": "flagged = spamd's 'Spam: True' (score >= required_score, 5.0 in the shared zz_offline.cf)",
+    "rspamd": "flagged = action reject, add header or rewrite subject (stock: score >= 6); "
+    "greylist, soft reject and no action = not flagged",
+    "rspamd-no-date": "as rspamd, after subtracting DATE_IN_PAST's score and re-reading the action off Rspamd's "
+    "own thresholds (a forced action, from a pre-filter, is kept as is)",
+}
+
+
+# ------------------------------------------------------------------------------------------------ pure parts
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One message of the sample: its folder (segment) and whether it is phishing."""
+
+    folder: str
+    name: str
+
+    @property
+    def positive(self) -> bool:
+        return SEGMENTS[self.folder][1]
+
+    @property
+    def file(self) -> str:
+        return f"{self.folder}/{self.name}"
+
+
+def draw_sample(files: Mapping[str, Iterable[str]], limit: int | None, seed: int) -> list[Item]:
+    """At most ``limit`` names per folder (``None``: all), drawn with ``seed``, then shuffled together.
+
+    The draw depends only on the set of names, the limit and the seed (names are sorted first), so the same
+    corpus gives the same sample on every machine; a larger limit draws a superset's worth of new names.
+    """
+    rng = random.Random(seed)
+    items: list[Item] = []
+    for folder in sorted(files):
+        names = sorted(set(files[folder]))
+        chosen = names if limit is None or limit >= len(names) else rng.sample(names, limit)
+        items.extend(Item(folder, n) for n in chosen)
+    rng.shuffle(items)
+    return items
+
+
+def sentinelle_flagged(level: str) -> bool:
+    """A Sentinelle verdict counts as flagged when its level is ``fraud`` or ``suspicious``."""
+    return level in SENTINELLE_FLAGGED
+
+
+def rspamd_flagged(action: str | None) -> bool:
+    """An Rspamd result counts as flagged when its action would divert or mark the message."""
+    return action in RSPAMD_FLAGGED_ACTIONS
+
+
+def rspamd_action(score: float, thresholds: Mapping[str, float | None]) -> str:
+    """The action Rspamd takes for ``score``: the highest-threshold action reached, else ``no action``."""
+    reached = [(t, a) for a, t in thresholds.items() if t is not None and not math.isnan(t) and score >= t]
+    return max(reached)[1] if reached else "no action"
+
+
+def rspamd_without(
+    score: float, action: str, symbols: Mapping[str, float], drop: Iterable[str], thresholds: Mapping[str, float | None]
+) -> tuple[float, str]:
+    """Score and action with the ``drop`` symbols' contributions removed.
+
+    An action that the score does not explain (a pre-filter forced it) is kept, since removing a symbol cannot
+    undo it.
+    """
+    removed = sum(symbols.get(s, 0.0) for s in drop)
+    if rspamd_action(score, thresholds) != action:
+        return score - removed, action
+    adjusted = score - removed
+    return adjusted, rspamd_action(adjusted, thresholds)
+
+
+_SPAM_HEADER = re.compile(r"^Spam:\s*(\w+)\s*;\s*(-?[\d.]+)\s*/\s*(-?[\d.]+)\s*$", re.MULTILINE)
+_REPORT_RULER = re.compile(r"^----[- ]*$", re.MULTILINE)
+_REPORT_RULE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z][A-Z0-9_]+)(?:\s|$)", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class SpamdAnswer:
+    """What spamd answered to ``REPORT``: its verdict, score, threshold and the rules that fired with points."""
+
+    spam: bool
+    score: float
+    required: float
+    rules: dict[str, float]
+
+
+def parse_spamd(response: bytes) -> SpamdAnswer:
+    """Read a ``SPAMD/1.x`` response to ``REPORT``; ``ValueError`` when it is not a successful one."""
+    text = response.decode("utf-8", "replace")
+    head, _, body = text.partition("\r\n\r\n")
+    status = head.split("\r\n", 1)[0].split()
+    if len(status) < 3 or not status[0].startswith("SPAMD/") or status[1] != "0":
+        raise ValueError(f"spamd answered {head[:120]!r}")
+    found = _SPAM_HEADER.search(head)
+    if found is None:
+        raise ValueError(f"spamd answer without a Spam header: {head[:120]!r}")
+    ruler = _REPORT_RULER.search(body)  # the rules table starts below a line of dashes
+    table = body[ruler.end() :] if ruler else ""
+    rules = {m.group(2): float(m.group(1)) for m in _REPORT_RULE.finditer(table)}
+    return SpamdAnswer(found.group(1).lower() in ("true", "yes"), float(found.group(2)), float(found.group(3)), rules)
+
+
+def parse_rspamd(body: bytes) -> tuple[str, float, dict[str, float]]:
+    """Action, score and every symbol with its score from Rspamd's ``/checkv2`` JSON answer."""
+    data = json.loads(body)
+    if not isinstance(data, dict) or "action" not in data:
+        raise ValueError(f"not an Rspamd answer: {body[:120]!r}")
+    symbols = {name: float(s.get("score", 0.0)) for name, s in (data.get("symbols") or {}).items()}
+    return str(data["action"]), float(data.get("score", 0.0)), symbols
+
+
+def percentile(sorted_values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..1) of an already sorted sequence; 0.0 when it is empty."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(q * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One message through one system."""
+
+    file: str
+    folder: str
+    positive: bool
+    flagged: bool
+    score: float | None
+    ms: float
+    detail: str = ""  # Sentinelle's level, SpamAssassin's verdict, Rspamd's action
+    symbols: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+def quality(outcomes: Iterable[Outcome]) -> dict[str, Any]:
+    """Confusion counts, precision, recall, F1 and false-positive rate (errors count as not flagged)."""
+    tp = fp = fn = tn = 0
+    for o in outcomes:
+        if o.positive:
+            tp, fn = (tp + 1, fn) if o.flagged else (tp, fn + 1)
+        else:
+            fp, tn = (fp + 1, tn) if o.flagged else (fp, tn + 1)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "false_positive_rate": fp / (fp + tn) if fp + tn else 0.0,
+    }
+
+
+def speed(outcomes: Sequence[Outcome], wall_s: float) -> dict[str, float]:
+    """Messages per second over the timed wall clock, median and p95 latency in milliseconds."""
+    lat = sorted(o.ms for o in outcomes)
+    return {
+        "wall_s": wall_s,
+        "per_second": len(lat) / wall_s if wall_s > 0 else 0.0,
+        "median_ms": statistics.median(lat) if lat else 0.0,
+        "p95_ms": percentile(lat, 0.95),
+        "max_ms": lat[-1] if lat else 0.0,
+    }
+
+
+def by_segment(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
+    """Per folder: messages, flagged, flagged rate; for phishing folders also P/R/F1 against the ham folder."""
+    out: dict[str, dict[str, Any]] = {}
+    ham = [o for o in outcomes if not o.positive]
+    for folder in SEGMENTS:
+        mine = [o for o in outcomes if o.folder == folder]
+        if not mine:
+            continue
+        flagged = sum(o.flagged for o in mine)
+        entry: dict[str, Any] = {"messages": len(mine), "flagged": flagged, "flagged_rate": flagged / len(mine)}
+        if SEGMENTS[folder][1] and ham:
+            entry["against_ham"] = quality([*mine, *ham])
+        out[folder] = entry
+    return out
+
+
+def top_symbols(outcomes: Iterable[Outcome], n: int = 6) -> list[tuple[str, int]]:
+    """The symbols (rules, evidence codes) most often present."""
+    counts: Counter[str] = Counter()
+    for o in outcomes:
+        counts.update(o.symbols)
+    return counts.most_common(n)
+
+
+def multipart(fields: Mapping[str, str], file_field: str, filename: str, data: bytes, ctype: str) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body and its Content-Type header value."""
+    boundary = f"bench-{uuid.uuid4().hex}"
+    chunks: list[bytes] = []
+    for name, value in fields.items():
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    chunks.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
+        f"Content-Type: {ctype}\r\n\r\n".encode()
+    )
+    chunks.extend((data, f"\r\n--{boundary}--\r\n".encode()))
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
+# ------------------------------------------------------------------------------------------------ clients
+def _http(
+    url: str, body: bytes | None, headers: Mapping[str, str], timeout: float, method: str = "POST"
+) -> tuple[int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout)
+    try:
+        conn.request(method, parts.path or "/", body=body, headers=dict(headers))
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def spamd_scan(host: str, port: int, timeout: float) -> Callable[[bytes], tuple[bool, float, str, dict[str, float]]]:
+    """A client for spamd's ``REPORT`` command (the SPAMC/1.5 protocol), one connection per message."""
+
+    def scan(raw: bytes) -> tuple[bool, float, str, dict[str, float]]:
+        request = b"REPORT SPAMC/1.5\r\nContent-length: %d\r\nUser: bench\r\n\r\n" % len(raw)
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.sendall(request + raw)
+            sock.shutdown(socket.SHUT_WR)
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        answer = parse_spamd(b"".join(chunks))
+        return answer.spam, answer.score, f"{'spam' if answer.spam else 'ham'} (>= {answer.required:g})", answer.rules
+
+    return scan
+
+
+def spamd_ping(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2) as sock:
+            sock.sendall(b"PING SPAMC/1.5\r\n\r\n")
+            return b"PONG" in sock.recv(256)
+    except OSError:
+        return False
+
+
+def rspamd_scan(url: str, timeout: float) -> Callable[[bytes], tuple[str, float, dict[str, float]]]:
+    """A client for Rspamd's ``/checkv2``: action, score and every symbol with its score."""
+
+    def scan(raw: bytes) -> tuple[str, float, dict[str, float]]:
+        status, body = _http(url, raw, {}, timeout)
+        if status != 200:
+            raise RuntimeError(f"rspamd HTTP {status}: {body[:120]!r}")
+        return parse_rspamd(body)
+
+    return scan
+
+
+def rspamd_thresholds(controller: str) -> tuple[dict[str, float | None], str]:
+    """Rspamd's action thresholds from its controller (``/actions``), or the stock ones when it cannot be asked."""
+    try:
+        status, body = _http(controller.rstrip("/") + "/actions", None, {}, 5.0, method="GET")
+        if status == 200:
+            return {a["action"]: a.get("value") for a in json.loads(body)}, f"{controller}/actions"
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return dict(RSPAMD_STOCK_THRESHOLDS), "stock actions.conf (controller not reachable)"
+
+
+def ping_http(url: str) -> bool:
+    try:
+        return _http(url, None, {}, 2.0, method="GET")[0] == 200
+    except OSError:
+        return False
+
+
+def sentinelle_http_scan(urls: Sequence[str], timeout: float) -> Callable[[bytes], tuple[str, float, dict[str, float]]]:
+    """A client for ``POST /api/v1/analyze`` (multipart upload of the .eml), spread over ``urls`` round-robin."""
+    counter = itertools.count()
+
+    def scan(raw: bytes) -> tuple[str, float, dict[str, float]]:
+        base = urls[next(counter) % len(urls)]
+        body, ctype = multipart({"kind": "email"}, "file", "message.eml", raw, "message/rfc822")
+        status, answer = _http(base + "/api/v1/analyze", body, {"Content-Type": ctype}, timeout)
+        if status != 200:
+            raise RuntimeError(f"sentinelle HTTP {status}: {answer[:160]!r}")
+        data = json.loads(answer)
+        symbols = {e["code"]: float(e.get("weight", 0.0)) for e in data.get("evidence", [])}
+        return str(data["level"]), float(data["score"]), symbols
+
+    return scan
+
+
+# ------------------------------------------------------------------------------------------------ running
+@dataclass
+class Run:
+    """One system's pass over the sample."""
+
+    name: str
+    how: str
+    outcomes: list[Outcome]
+    wall_s: float
+    load_before: float
+    load_after: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _timed(
+    items: Sequence[Item], raws: Sequence[bytes], jobs: int, one: Callable[[Item, bytes], Outcome]
+) -> tuple[list[Outcome], float]:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        outcomes = list(pool.map(one, items, raws))
+    return outcomes, time.perf_counter() - started
+
+
+def run_client(
+    name: str,
+    how: str,
+    items: Sequence[Item],
+    raws: Sequence[bytes],
+    jobs: int,
+    warmup: int,
+    scan: Callable[[bytes], tuple[bool, float | None, str, dict[str, float]]],
+) -> Run:
+    """Time ``scan`` (a network client) over the sample with ``jobs`` client threads, after an untimed warm-up."""
+
+    def one(item: Item, raw: bytes) -> Outcome:
+        t = time.perf_counter()
+        try:
+            flagged, score, detail, symbols = scan(raw)
+            error = None
+        except Exception as exc:  # noqa: BLE001 - a failed message is recorded, the run goes on
+            flagged, score, detail, symbols, error = False, None, "error", {}, f"{type(exc).__name__}: {exc}"
+        ms = (time.perf_counter() - t) * 1000
+        return Outcome(item.file, item.folder, item.positive, flagged, score, ms, detail, symbols, error)
+
+    _timed(items[:warmup], raws[:warmup], jobs, one)
+    load = os.getloadavg()[0]
+    outcomes, wall = _timed(items, raws, jobs, one)
+    return Run(name, how, outcomes, wall, load, os.getloadavg()[0])
+
+
+def _library_worker(
+    raws: Sequence[bytes], warmup: int, tasks: Any, results: Any, go: Any
+) -> None:  # pragma: no cover - runs in a child process
+    from sentinelle import Engine
+
+    engine = Engine()
+    for raw in raws[:warmup]:
+        engine.analyze(raw, kind="email")
+    results.put(("ready", os.getpid()))
+    go.wait()
+    while (chunk := tasks.get()) is not None:
+        done = []
+        for i in chunk:
+            t = time.perf_counter()
+            try:
+                v = engine.analyze(raws[i], kind="email")
+                row: tuple[Any, ...] = (i, v.level.value, v.score, {e.signal: e.weight for e in v.evidence}, None)
+            except Exception as exc:  # noqa: BLE001 - recorded as this message's error
+                row = (i, "error", None, {}, f"{type(exc).__name__}: {exc}")
+            done.append((*row, (time.perf_counter() - t) * 1000))
+        results.put(("done", done))
+
+
+def run_library(items: Sequence[Item], raws: Sequence[bytes], jobs: int, warmup: int, chunk: int = 4) -> Run:
+    """Sentinelle as a library in ``jobs`` long-lived worker processes (fork), each with one ``Engine``."""
+    ctx = mp.get_context("fork")
+    tasks, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    workers = [ctx.Process(target=_library_worker, args=(raws, warmup, tasks, results, go)) for _ in range(jobs)]
+    for w in workers:
+        w.start()
+    try:
+        for _ in workers:
+            kind, _pid = results.get(timeout=300)
+            assert kind == "ready"
+        for start in range(0, len(items), chunk):
+            tasks.put(list(range(start, min(start + chunk, len(items)))))
+        for _ in workers:
+            tasks.put(None)
+        time.sleep(0.2)  # let the queue's feeder thread fill the pipe before the clock starts
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        go.set()
+        rows: list[tuple[Any, ...]] = []
+        while len(rows) < len(items):
+            _, done = results.get(timeout=600)
+            rows.extend(done)
+        wall = time.perf_counter() - started
+    finally:
+        for w in workers:
+            w.join(10)
+            if w.is_alive():
+                w.terminate()
+    outcomes = []
+    for i, level, score, symbols, error, ms in sorted(rows, key=lambda r: int(r[0])):
+        it = items[i]
+        flagged = sentinelle_flagged(level)
+        outcomes.append(Outcome(it.file, it.folder, it.positive, flagged, score, ms, level, symbols, error))
+    how = f"library, {jobs} worker process(es), one Engine each; latency = Engine.analyze only"
+    return Run("sentinelle-lib", how, outcomes, wall, load, os.getloadavg()[0])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_servers(count: int, timeout_s: float = 60.0) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
+    """``count`` ``sentinelle serve`` processes on free loopback ports, rate limit off; waits for their health."""
+    exe = Path(sys.executable).with_name("sentinelle")
+    cmd0 = [str(exe)] if exe.exists() else [sys.executable, "-c", "from sentinelle.cli import main; main()"]
+    procs, urls = [], []
+    for _ in range(count):
+        port = _free_port()
+        cmd = [*cmd0, "serve", "--host", "127.0.0.1", "--port", str(port), "--rate-per-minute", "0"]
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        urls.append(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + timeout_s
+    for proc, url in zip(procs, urls, strict=True):
+        while not ping_http(url + "/api/v1/health"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop_servers(procs)
+                err = proc.stderr.read().decode("utf-8", "replace")[-400:] if proc.stderr else ""
+                raise RuntimeError(f"sentinelle serve did not start on {url}: {err}")
+            time.sleep(0.1)
+    return procs, urls
+
+
+def stop_servers(procs: Iterable[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def setup_peers(peers_dir: Path, sa: tuple[str, int], rspamd_url: str, allow: bool) -> list[str]:
+    """Make sure both peers answer: ``install.sh`` if missing, ``start.sh`` if not running. Returns what was done."""
+    ping = urllib.parse.urljoin(rspamd_url, "/ping")
+    if spamd_ping(*sa) and ping_http(ping):
+        return ["peers already running"]
+    if not allow:
+        raise SystemExit(f"peers not running: start them with {peers_dir / 'start.sh'} (or drop --no-setup)")
+    done = []
+    if not (shutil.which("spamd") and shutil.which("rspamd")):
+        print(f"installing the peers: {peers_dir / 'install.sh'}", file=sys.stderr)
+        subprocess.run([str(peers_dir / "install.sh")], check=True)
+        done.append("install.sh")
+    print(f"starting the peers: {peers_dir / 'start.sh'}", file=sys.stderr)
+    subprocess.run([str(peers_dir / "start.sh")], check=True, stdout=subprocess.DEVNULL)
+    done.append("start.sh")
+    if not (spamd_ping(*sa) and ping_http(ping)):
+        raise SystemExit("peers still not answering after start.sh")
+    return done
+
+
+def _version(cmd: Sequence[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return out.strip().splitlines()[0] if out.strip() else "?"
+
+
+def machine() -> dict[str, Any]:
+    cpu = "?"
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    from sentinelle import Engine, __version__
+
+    engine = Engine()
+    w = engine.knowledge.weights
+    return {
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "sentinelle": f"{__version__}+data.{engine.knowledge.digest}",
+        "sentinelle_thresholds": {"suspicious": w.suspicious, "fraud": w.fraud},
+        "spamassassin": _version(["spamd", "--version"]),
+        "rspamd": _version(["rspamd", "--version"]),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+# ------------------------------------------------------------------------------------------------ report
+def summarise(run: Run) -> dict[str, Any]:
+    errors = [o for o in run.outcomes if o.error]
+    return {
+        "how": run.how,
+        "messages": len(run.outcomes),
+        "errors": len(errors),
+        "first_error": f"{errors[0].file}: {errors[0].error}" if errors else None,
+        "quality": quality(run.outcomes),
+        "speed": speed(run.outcomes, run.wall_s),
+        "segments": by_segment(run.outcomes),
+        "load_before": run.load_before,
+        "load_after": run.load_after,
+        "top_symbols_on_ham_flagged": top_symbols(o for o in run.outcomes if not o.positive and o.flagged),
+        "notes": run.notes,
+    }
+
+
+def print_tables(summary: Mapping[str, Mapping[str, Any]], jobs: int) -> None:
+    print(
+        f"\n| system | msgs | TP | FP | FN | TN | precision | recall | F1 | FP rate | msg/s ({jobs} clients) "
+        "| median ms | p95 ms | errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, s in summary.items():
+        q, sp = s["quality"], s["speed"]
+        print(
+            f"| {name} | {s['messages']} | {q['tp']} | {q['fp']} | {q['fn']} | {q['tn']} | {q['precision']:.3f} "
+            f"| {q['recall']:.3f} | {q['f1']:.3f} | {q['false_positive_rate']:.3f} | {sp['per_second']:,.0f} "
+            f"| {sp['median_ms']:.2f} | {sp['p95_ms']:.2f} | {s['errors']} |"
+        )
+    folders = [f for f in SEGMENTS if any(f in s["segments"] for s in summary.values())]
+    print("\nPer segment: flagged / messages (rate); for phishing, F1 against the ham of the sample")
+    print("| system | " + " | ".join(f"{f}: {SEGMENTS[f][0]}" for f in folders) + " |")
+    print("|---|" + "---|" * len(folders))
+    for name, s in summary.items():
+        cells = []
+        for f in folders:
+            seg = s["segments"].get(f)
+            if seg is None:
+                cells.append("")
+                continue
+            cell = f"{seg['flagged']}/{seg['messages']} ({seg['flagged_rate']:.3f})"
+            if "against_ham" in seg:
+                cell += f", F1 {seg['against_ham']['f1']:.3f}"
+            cells.append(cell)
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def _folder_files(corpus: Path) -> dict[str, list[str]]:
+    files: dict[str, list[str]] = {}
+    for folder in SEGMENTS:
+        d = corpus / folder
+        if d.is_dir():
+            files[folder] = [p.name for p in d.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "email")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--limit", type=int, default=200, help="files drawn per folder (default 200)")
+    size.add_argument("--full", action="store_true", help="every file of the three folders")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2, help="concurrent clients / workers for every system")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed messages sent to each system first")
+    parser.add_argument(
+        "--systems",
+        default="sentinelle-lib,sentinelle-http,spamassassin,rspamd",
+        help="comma-separated subset of sentinelle-lib, sentinelle-http, spamassassin, rspamd",
+    )
+    parser.add_argument("--http-url", action="append", default=[], help="use running Sentinelle servers (base URL)")
+    parser.add_argument("--peers-dir", type=Path, default=SHARED / "tools" / "peers")
+    parser.add_argument("--no-setup", action="store_true", help="only check that the peers run, never install/start")
+    parser.add_argument("--stop", action="store_true", help="run the peers' stop.sh at the end")
+    parser.add_argument("--spamd", default="127.0.0.1:7830")
+    parser.add_argument("--rspamd-url", default="http://127.0.0.1:11333/checkv2")
+    parser.add_argument("--rspamd-controller", default="http://127.0.0.1:11334")
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-results" / "bench_peers.json")
+    args = parser.parse_args(argv)
+
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    unknown = set(systems) - {"sentinelle-lib", "sentinelle-http", "spamassassin", "rspamd"}
+    if unknown or args.jobs < 1 or args.limit < 1:
+        parser.error(f"unknown systems {sorted(unknown)}" if unknown else "--jobs and --limit must be >= 1")
+    files = _folder_files(args.corpus)
+    if not files:
+        print(f"corpus not found under {args.corpus}", file=sys.stderr)
+        return 2
+    items = draw_sample(files, None if args.full else args.limit, args.seed)
+    raws = [(args.corpus / it.file).read_bytes() for it in items]
+    warmup = min(args.warmup, len(items))
+    counts = Counter(it.folder for it in items)
+    host, _, port = args.spamd.rpartition(":")
+    info = machine()
+    print(
+        f"sample: {dict(counts)} (seed {args.seed}, {'all files' if args.full else f'limit {args.limit}/folder'}), "
+        f"{sum(map(len, raws)) / len(raws) / 1024:.1f} KiB mean; {args.jobs} clients; {info['cpus']} CPUs "
+        f"({info['cpu']}); sentinelle {info['sentinelle']}",
+        file=sys.stderr,
+    )
+
+    setup: list[str] = []
+    if {"spamassassin", "rspamd"} & set(systems):
+        setup = setup_peers(args.peers_dir, (host, int(port)), args.rspamd_url, not args.no_setup)
+        info["spamassassin"], info["rspamd"] = _version(["spamd", "--version"]), _version(["rspamd", "--version"])
+
+    runs: list[Run] = []
+    skipped: dict[str, str] = {}
+    thresholds: dict[str, float | None] = {}
+    threshold_source = ""
+    try:
+        for system in systems:
+            print(f"running {system} ...", file=sys.stderr)
+            if system == "sentinelle-lib":
+                runs.append(run_library(items, raws, args.jobs, warmup))
+            elif system == "sentinelle-http":
+                try:
+                    import sentinelle.web  # noqa: F401  (the web extra: fastapi, uvicorn)
+                except ImportError as exc:
+                    skipped[system] = f"sentinelle.web not importable ({exc}); install the web extra"
+                    print(f"  skipped: {skipped[system]}", file=sys.stderr)
+                    continue
+                procs: list[subprocess.Popen[bytes]] = []
+                urls = [u.rstrip("/") for u in args.http_url]
+                if not urls:
+                    procs, urls = start_servers(args.jobs)
+                try:
+                    http_scan = sentinelle_http_scan(urls, args.timeout)
+
+                    def sentinelle_one(raw: bytes, scan: Any = http_scan) -> tuple[bool, float, str, dict[str, float]]:
+                        level, score, symbols = scan(raw)
+                        return sentinelle_flagged(level), score, level, symbols
+
+                    how = (
+                        f"HTTP POST /api/v1/analyze (multipart .eml), {len(urls)} `sentinelle serve` process(es) "
+                        "round-robin, rate limit off; latency = client round trip"
+                    )
+                    runs.append(run_client(system, how, items, raws, args.jobs, warmup, sentinelle_one))
+                finally:
+                    stop_servers(procs)
+            elif system == "spamassassin":
+                spamd = spamd_scan(host, int(port), args.timeout)
+                how = f"spamd {args.spamd}, REPORT over SPAMC/1.5, one connection per message"
+                runs.append(run_client(system, how, items, raws, args.jobs, warmup, spamd))
+            else:
+                thresholds, threshold_source = rspamd_thresholds(args.rspamd_controller)
+                rscan = rspamd_scan(args.rspamd_url, args.timeout)
+
+                def rspamd_one(raw: bytes, scan: Any = rscan) -> tuple[bool, float, str, dict[str, float]]:
+                    action, score, symbols = scan(raw)
+                    return rspamd_flagged(action), score, action, symbols
+
+                how = f"POST {args.rspamd_url}, one connection per message"
+                run = run_client(system, how, items, raws, args.jobs, warmup, rspamd_one)
+                runs.append(run)
+                runs.append(rspamd_no_date(run, thresholds))
+    finally:
+        if args.stop and {"spamassassin", "rspamd"} & set(systems):
+            subprocess.run([str(args.peers_dir / "stop.sh")], check=False)
+
+    summary = {run.name: summarise(run) for run in runs}
+    date_fired = date_in_past(runs)
+    print(f"\nmachine: {info}")
+    print_tables(summary, args.jobs)
+    print("\nWhat counts as flagged:")
+    for name in summary:
+        print(f"  {name}: {MAPPING[name.removesuffix('-lib').removesuffix('-http')]}")
+    if thresholds:
+        print(f"  rspamd thresholds: {thresholds} (from {threshold_source})")
+    for name, reason in skipped.items():
+        print(f"  {name}: skipped, {reason}")
+    if date_fired:
+        print(f"\nRspamd DATE_IN_PAST fired on: {date_fired}")
+    for name, s in summary.items():
+        if s["errors"]:
+            print(f"{name}: {s['errors']} errors, first: {s['first_error']}")
+        if s["top_symbols_on_ham_flagged"]:
+            print(f"{name}: symbols most present on flagged ham: {s['top_symbols_on_ham_flagged']}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        doc = {
+            "machine": info,
+            "sample": {"seed": args.seed, "limit": None if args.full else args.limit, "counts": dict(counts)},
+            "jobs": args.jobs,
+            "warmup": warmup,
+            "setup": setup,
+            "mapping": MAPPING,
+            "rspamd_thresholds": {"values": thresholds, "source": threshold_source},
+            "skipped": skipped,
+            "rspamd_date_in_past": date_fired,
+            "systems": summary,
+            "messages": {run.name: [asdict(o) for o in run.outcomes] for run in runs},
+        }
+        args.json.write_text(json.dumps(doc, indent=1))
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+def rspamd_no_date(run: Run, thresholds: Mapping[str, float | None]) -> Run:
+    """The Rspamd run re-read with the clock-dependent symbols' scores removed (no new requests)."""
+    outcomes = []
+    for o in run.outcomes:
+        if o.error or o.score is None:
+            outcomes.append(o)
+            continue
+        score, action = rspamd_without(o.score, o.detail, o.symbols, CLOCK_SYMBOLS, thresholds)
+        symbols = {k: v for k, v in o.symbols.items() if k not in CLOCK_SYMBOLS}
+        outcomes.append(
+            Outcome(o.file, o.folder, o.positive, rspamd_flagged(action), score, o.ms, action, symbols, o.error)
+        )
+    how = f"the rspamd run re-read without {', '.join(CLOCK_SYMBOLS)} (same requests, same timing)"
+    return Run("rspamd-no-date", how, outcomes, run.wall_s, run.load_before, run.load_after)
+
+
+def date_in_past(runs: Sequence[Run]) -> dict[str, str]:
+    """Per folder, how many messages Rspamd gave DATE_IN_PAST."""
+    out: dict[str, str] = {}
+    for run in runs:
+        if run.name != "rspamd":
+            continue
+        for folder in SEGMENTS:
+            mine = [o for o in run.outcomes if o.folder == folder]
+            if mine:
+                fired = sum("DATE_IN_PAST" in o.symbols for o in mine)
+                out[folder] = f"{fired}/{len(mine)}"
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
