@@ -16,6 +16,8 @@ mistakes where characters look alike (``bit.1y``, ``Dit.|y``, ``https:/``). This
 * **says what is uncertain**: addresses read with low confidence, and the code of a short link
   (``bit.ly/3xAmEl1``), which is case-sensitive and full of ``l``/``I``/``1`` that a picture cannot tell
   apart: the domain is judged, the exact address cannot be;
+* **unwraps sentences**: lines of one paragraph become one line (the phone wrapped them, not the author),
+  so that "ASSURANCE" / "MALADIE :" reads as the name it is;
 * **finds the sender** when the screenshot shows it: a number or short code in the conversation header,
   or "Échange de SMS/MMS avec 07 ...".
 """
@@ -331,10 +333,20 @@ def compose(lines: Iterable[Line], *, height: int = 0) -> ScreenText:
                 if is_address(token.text):
                     _uncertainty(token, notes)
                     links.append(token.text)
-        if paragraph and rendered:
-            rendered.append("")
-        rendered.append(" ".join(t.text for t in tokens))
-    return ScreenText("\n".join(rendered).strip(), sender, _dedupe(notes), links)
+        line_text = " ".join(t.text for t in tokens)
+        if paragraph and rendered and _continues(rendered[-1], line_text):
+            paragraph = False  # widely spaced bubble lines: Tesseract sees paragraphs, the sentence goes on
+        if paragraph or not rendered:
+            rendered.append(line_text)
+        else:
+            # The phone wrapped the sentence, its author did not: "ASSURANCE" / "MALADIE :" is one name.
+            rendered[-1] = f"{rendered[-1]} {line_text}".strip()
+    return ScreenText("\n".join(r for r in rendered if r).strip(), sender, _dedupe(notes), links)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A line starting in lower case after a line that does not end a sentence continues that sentence."""
+    return bool(previous) and previous[-1:] not in ".!?:" and line[:1].islower()
 
 
 def _dedupe(notes: list[Anomaly]) -> list[Anomaly]:

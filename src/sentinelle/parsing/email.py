@@ -46,9 +46,19 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..config import Limits
 from ..extract.phones import find_phones, normalise_number
 from ..extract.urls import find_links, make_link
+from ..media.qr import url_of
 from ..model import Anomaly, Attachment, Kind, Link, LinkSource, Message, PhoneNumber, PhoneRole, Sender
 from ..textnorm import clean_text
-from .attachments import MAX_ARCHIVE_MEMBERS, archive_members, pdf_links
+from .attachments import (
+    MAX_ARCHIVE_MEMBERS,
+    MAX_PICTURES,
+    MediaFindings,
+    archive_members,
+    is_picture,
+    pdf_findings,
+    pdf_links,
+    picture_findings,
+)
 
 __all__ = ["DEFAULT_EMAIL_LIMITS", "EmailLimits", "HtmlView", "detect_file_type", "flatten_html",
            "html_to_text", "parse_email", "split_mailbox"]
@@ -273,6 +283,9 @@ class _Builder:
         self.defects_recorded = 0
         self.defects_dropped = 0
         self.raw_body_fallback: str | None = None
+        self.pictures_read = 0
+        self.pictures_skipped = 0
+        self.media_extra_missing = False
 
     def add(self, code: str, location: str | None = None, **params: object) -> None:
         """Record an anomaly; parameters are strings (the model's contract) without control characters."""
@@ -399,6 +412,8 @@ class _Builder:
             self._attachment(part, index, ctype, filename, payload)
         elif maintype == "text":  # any inline text/* is shown as text by mail clients
             self._body_text(part, index, ctype, payload, shown)
+        elif maintype == "image" and is_picture(payload):  # a picture in the body: its QR codes
+            self._picture(payload, index)
 
     def _payload(self, part: MimeMessage, index: int) -> bytes:
         """Decoded bytes of a leaf (lenient base64 / quoted-printable), flagging unknown encodings."""
@@ -444,6 +459,9 @@ class _Builder:
         if detected == "pdf":
             for url in pdf_links(payload):
                 self._text_links(url, index, LinkSource.ATTACHMENT)
+            extracted = self._pdf(payload, index) or extracted
+        elif is_picture(payload):
+            self._picture(payload, index)
         elif detected == "zip":
             names, cut = archive_members(payload)
             members = tuple(names)
@@ -453,6 +471,38 @@ class _Builder:
             filename=filename, content_type=ctype, size=len(payload),
             sha256=hashlib.sha256(payload).hexdigest(), detected_type=detected, extracted_text=extracted,
             members=members))
+
+    def _picture(self, payload: bytes, index: int) -> None:
+        """QR codes of an inline or attached picture (``image`` extra), a bounded number per message."""
+        if self.pictures_read >= MAX_PICTURES:
+            self.pictures_skipped += 1
+            return
+        self.pictures_read += 1
+        location = f"part{index}"
+        self._media(picture_findings(payload, max_pixels=self.limits.max_image_pixels, location=location), index)
+
+    def _pdf(self, payload: bytes, index: int) -> str | None:
+        """Text, link annotations and QR codes of a PDF attachment (``image`` extra); returns its text."""
+        found = pdf_findings(payload, max_pages=self.limits.max_pdf_pages, location=f"part{index}")
+        self._media(found, index)
+        if found.text:
+            text = found.text[: self.elimits.max_attachment_text_chars]
+            self._text_links(text, index, LinkSource.ATTACHMENT)
+            return text
+        return None
+
+    def _media(self, found: MediaFindings, index: int) -> None:
+        """Fold what a picture or PDF held into the message: QR addresses as links, the rest as anomalies."""
+        self.media_extra_missing = self.media_extra_missing or found.extra_missing
+        self.anomalies.extend(found.anomalies)
+        for url in found.uris:
+            self._text_links(url, index, LinkSource.ATTACHMENT)
+        for k, payload in enumerate(found.codes):
+            target = url_of(payload)
+            if target is not None:
+                self._href(target, None, LinkSource.QR_CODE, f"part{index}:qr[{k}]")
+            else:
+                self.add("QR_CODE_TEXT", location=f"part{index}:qr[{k}]", text=payload[:200])
 
     def _filename(self, part: MimeMessage) -> str | None:
         """The attachment's file name, RFC 2231 and RFC 2047 decoded; ``None`` when it has none."""
@@ -586,6 +636,10 @@ class _Builder:
         """Assemble the ``Message``: text cleaned and capped, numbers found, limits reported."""
         if self.defects_dropped:
             self.add("MIME_DEFECTS_TRUNCATED", limit=self.elimits.max_defects, dropped=self.defects_dropped)
+        if self.pictures_skipped:
+            self.add("PICTURES_NOT_READ", limit=MAX_PICTURES, count=self.pictures_skipped)
+        if self.media_extra_missing:
+            self.add("MEDIA_EXTRA_MISSING")
         text = _TEXT_SEPARATOR.join(t for t in self.texts if t.strip())
         if not text.strip() and any(t.strip() for t in self.hidden_texts):
             # An HTML alternative without text (pictures only) hides the words the sender still wrote.
