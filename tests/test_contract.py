@@ -115,6 +115,12 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
         {},
     ),
     ("Votre remboursement de 48,70 EUR vous attend : https://www.ameIi.fr/remboursement", {}),
+    # --- scam scripts without a profiled organisation (screenshots issue): parcels, fines, bank alerts...
+    (
+        "Votre colis ne rentrait pas dans la boîte aux lettres. Contravention impayée. Votre carte bancaire a été "
+        "bloquée. Réclamez votre formation avant expiration de vos droits. Envoie-moi un message sur WhatsApp.",
+        {},
+    ),
 ]
 
 

@@ -36,6 +36,12 @@ class LuresAndPressure:
         "URGENCY": "pressure of time",
         "LURE_PRIZE": "a prize, a win or a reward (no profiled organisation named)",
         "LURE_ACCOUNT": "an account to verify, unlock or keep (no profiled organisation named)",
+        # Scripts of SMS campaigns that name no profiled organisation (data: keywords.toml generic_lures).
+        "LURE_DELIVERY": "a parcel that could not be delivered, to reschedule or pay for",
+        "LURE_UNPAID": "an unpaid fine, toll or bill to settle through the message",
+        "LURE_BANK_ALERT": "a payment in progress, a blocked card or account, to stop or unlock",
+        "LURE_ENTITLEMENT": "training rights, state aid, a refund or a gift about to be lost",
+        "LURE_NEW_NUMBER": "a relative writing from a 'new number' and moving the talk to WhatsApp",
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
