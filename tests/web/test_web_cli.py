@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
-import httpx
 import pytest
 
 from sentinelle.cli import EXIT_INPUT, main
@@ -31,6 +33,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _get(url: str, data: dict[str, str] | None = None) -> tuple[dict[str, str], bytes]:
+    body = json.dumps(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers={"content-type": "application/json"} if body else {})
+    with urllib.request.urlopen(request, timeout=5) as response:  # loopback only
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
 def test_serve_starts_the_page_and_the_api() -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "SENTINELLE_SECRET_KEY"}
@@ -46,18 +55,18 @@ def test_serve_starts_the_page_and_the_api() -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                health = httpx.get(f"{base}/api/v1/health", timeout=2)
+                headers, health = _get(f"{base}/api/v1/health")
                 break
-            except httpx.TransportError:
+            except (urllib.error.URLError, ConnectionError):
                 assert proc.poll() is None, "sentinelle serve exited"
                 assert time.monotonic() < deadline, "sentinelle serve did not answer within 60 s"
                 time.sleep(0.2)
-        assert health.json()["status"] == "ok"
-        assert "server" not in health.headers
-        page = httpx.get(f"{base}/", timeout=5)
-        assert 'name="csrf"' in page.text
-        verdict = httpx.post(f"{base}/api/v1/analyze", json={"text": "AMELI : carte vitale expirée, ameli-vital.fr"})
-        assert verdict.json()["level"] == "fraud"
+        assert json.loads(health)["status"] == "ok"
+        assert "server" not in headers
+        _, page = _get(f"{base}/")
+        assert b'name="csrf"' in page
+        _, verdict = _get(f"{base}/api/v1/analyze", {"text": "AMELI : carte vitale expirée, ameli-vital.fr"})
+        assert json.loads(verdict)["level"] == "fraud"
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
