@@ -80,6 +80,11 @@ def digits_of(text: str) -> list[str]:
         ("zéro six double sept trente-quatre cinquante-six soixante-dix-huit", "0677345678"),
         ("appelez le trente-six quarante-six, un conseiller vous répondra", "3646"),
         ("zéro trois vingt-deux, zéro zéro, zéro un, vingt-cinq", "0322000125"),
+        # Digits heard one at a time, as Whisper writes them (measured on real recordings).
+        ("Pour rappeler ce numéro, 0, 8, 9, 9, 2, 3, 4, 5, 6, 7", "0899234567"),
+        ("rappelez le 0 8 9 9 2 3 4 5 6 7", "0899234567"),
+        ("le 3, 6, 4, 6", "3646"),
+        ("0, 6, 12, 34, 56, 78", "0612345678"),
     ],
 )
 def test_spoken_number_is_read(spoken: str, digits: str) -> None:
@@ -132,6 +137,9 @@ def test_a_run_that_does_not_split_into_numbers_gives_nothing() -> None:
         "zéro six douze trente-quatre cinquante-six",  # 8 digits
         "zéro six douze trente-quatre cinquante-six soixante-dix-huit quatre-vingt-dix",  # 12 digits
         "le 36 46",  # digits only: left to the digit patterns
+        "appuyez sur 1, 2 ou 3",
+        "le 1, 2, 3, soleil",
+        "à 5 4 3 2 1 partez",
         "il a plus de trente ans",
         "double zéro quarante-quatre vingt douze trente-quatre cinquante-six soixante-dix-huit",  # not +33
     ],

@@ -67,9 +67,13 @@ _BOUNDARY = ""  # a piece that no window may cross (a lone "et")
 _DIGITS, _WORDS, _BARE_UN = 0, 1, 2
 
 
+# Digits read out one at a time, as speech recognisers write them: "0, 8, 9, 9, 2, 3..." or "0, 6, 12, 34...".
+_SPACED_DIGITS = r"\b[0-9][ ,]{1,3}[0-9][ ,]{1,3}[0-9]"
+
+
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return re.compile(_TOKEN), re.compile(_ANY_VALUE_WORD)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return re.compile(_TOKEN), re.compile(_ANY_VALUE_WORD), re.compile(_SPACED_DIGITS)
 
 
 def has_number_word(folded: str) -> bool:
@@ -87,7 +91,7 @@ def find_spoken_numbers(text: str, *, limit: int) -> list[tuple[int, int, str]]:
     if limit <= 0 or not text:
         return []
     folded = fold(text)
-    if not has_number_word(folded):
+    if not has_number_word(folded) and _patterns()[2].search(folded) is None:
         return []
     found: list[tuple[int, int, str]] = []
     for run in _runs(folded):
@@ -321,7 +325,8 @@ def _split(part: list[_Piece]) -> list[tuple[int, int, str]]:
         if step is None:  # cannot happen: reached[end] records a step
             return []
         start, digits = step
-        if any(p[3] != _DIGITS for p in part[start:end]):  # digits alone are the digit patterns' business
+        # Digit groups alone are the digit patterns' business, unless read out one digit at a time ("0, 8, 9").
+        if any(p[3] != _DIGITS for p in part[start:end]) or sum(len(p[2]) == 1 for p in part[start:end]) >= 2:
             out.append((part[start][0], part[end - 1][1], digits))
         end = start
     out.reverse()
