@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import http.client
 import itertools
 import json
@@ -44,6 +45,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import uuid
@@ -260,10 +262,10 @@ def by_segment(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
 
 
 def top_symbols(outcomes: Iterable[Outcome], n: int = 6) -> list[tuple[str, int]]:
-    """The symbols (rules, evidence codes) most often present."""
+    """The symbols (rules, evidence codes) that most often added points (informational zero scores left out)."""
     counts: Counter[str] = Counter()
     for o in outcomes:
-        counts.update(o.symbols)
+        counts.update(k for k, v in o.symbols.items() if v > 0)
     return counts.most_common(n)
 
 
@@ -371,7 +373,12 @@ def sentinelle_http_scan(urls: Sequence[str], timeout: float) -> Callable[[bytes
 # ------------------------------------------------------------------------------------------------ running
 @dataclass
 class Run:
-    """One system's pass over the sample."""
+    """One system's pass over the sample.
+
+    ``server_cpu_s`` is the CPU time the system itself spent during the timed pass (the daemons' process trees,
+    the Sentinelle servers or library workers), ``client_cpu_s`` that of this script's clients: on a shared
+    machine, CPU milliseconds per message are steadier than wall-clock throughput.
+    """
 
     name: str
     how: str
@@ -379,43 +386,90 @@ class Run:
     wall_s: float
     load_before: float
     load_after: float
-    notes: list[str] = field(default_factory=list)
+    server_cpu_s: float | None = None
+    client_cpu_s: float | None = None
 
 
-def _timed(
-    items: Sequence[Item], raws: Sequence[bytes], jobs: int, one: Callable[[Item, bytes], Outcome]
-) -> tuple[list[Outcome], float]:
-    started = time.perf_counter()
-    with ThreadPoolExecutor(jobs) as pool:
-        outcomes = list(pool.map(one, items, raws))
-    return outcomes, time.perf_counter() - started
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def run_client(
-    name: str,
-    how: str,
-    items: Sequence[Item],
-    raws: Sequence[bytes],
-    jobs: int,
-    warmup: int,
-    scan: Callable[[bytes], tuple[bool, float | None, str, dict[str, float]]],
-) -> Run:
-    """Time ``scan`` (a network client) over the sample with ``jobs`` client threads, after an untimed warm-up."""
+def tree_cpu(roots: Iterable[int]) -> float | None:
+    """CPU seconds (user + system) of the processes ``roots`` and all their descendants, from ``/proc``.
+
+    Each live process counts its own time plus that of its children already waited for (``cutime``), so a
+    worker that exited during the pass (spamd recycles its children) is still counted, once. ``None`` when
+    ``/proc`` cannot be read or no root is alive.
+    """
+    stats: dict[int, tuple[int, float]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()  # the command name may hold spaces and parentheses
+        ppid, times = int(fields[1]), sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+        stats[int(entry)] = (ppid, times / _TICK)
+    wanted = {pid for pid in roots if pid in stats}
+    if not wanted:
+        return None
+    grew = True
+    while grew:
+        children = {pid for pid, (ppid, _) in stats.items() if ppid in wanted} - wanted
+        wanted |= children
+        grew = bool(children)
+    return sum(stats[pid][1] for pid in wanted)
+
+
+def _pid_file(path: Path) -> list[int]:
+    try:
+        return [int(path.read_text().split()[0])]
+    except (OSError, ValueError, IndexError):
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A system reached over the network: how to scan one message and which processes do the work."""
+
+    name: str
+    how: str
+    scan: Callable[[bytes], tuple[bool, float | None, str, dict[str, float]]]
+    processes: Path | tuple[int, ...]  # a daemon's pid file (read at each pass: it may restart) or process ids
+
+    def server_pids(self) -> list[int]:
+        return _pid_file(self.processes) if isinstance(self.processes, Path) else list(self.processes)
+
+
+def run_client(client: Client, items: Sequence[Item], raws: Sequence[bytes], jobs: int, warmup: int) -> Run:
+    """Time ``client.scan`` over the sample with ``jobs`` client threads, after an untimed warm-up."""
 
     def one(item: Item, raw: bytes) -> Outcome:
         t = time.perf_counter()
         try:
-            flagged, score, detail, symbols = scan(raw)
+            flagged, score, detail, symbols = client.scan(raw)
             error = None
         except Exception as exc:  # noqa: BLE001 - a failed message is recorded, the run goes on
             flagged, score, detail, symbols, error = False, None, "error", {}, f"{type(exc).__name__}: {exc}"
         ms = (time.perf_counter() - t) * 1000
         return Outcome(item.file, item.folder, item.positive, flagged, score, ms, detail, symbols, error)
 
-    _timed(items[:warmup], raws[:warmup], jobs, one)
-    load = os.getloadavg()[0]
-    outcomes, wall = _timed(items, raws, jobs, one)
-    return Run(name, how, outcomes, wall, load, os.getloadavg()[0])
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, items[:warmup], raws[:warmup]))
+        load = os.getloadavg()[0]
+        pids = client.server_pids()
+        server0, client0 = tree_cpu(pids), time.process_time()
+        started = time.perf_counter()
+        outcomes = list(pool.map(one, items, raws))
+        wall = time.perf_counter() - started
+        server1, client1 = tree_cpu(pids), time.process_time()
+    server = server1 - server0 if server0 is not None and server1 is not None else None
+    return Run(client.name, client.how, outcomes, wall, load, os.getloadavg()[0], server, client1 - client0)
 
 
 def _library_worker(
@@ -428,6 +482,7 @@ def _library_worker(
         engine.analyze(raw, kind="email")
     results.put(("ready", os.getpid()))
     go.wait()
+    cpu = time.process_time()
     while (chunk := tasks.get()) is not None:
         done = []
         for i in chunk:
@@ -439,6 +494,7 @@ def _library_worker(
                 row = (i, "error", None, {}, f"{type(exc).__name__}: {exc}")
             done.append((*row, (time.perf_counter() - t) * 1000))
         results.put(("done", done))
+    results.put(("cpu", time.process_time() - cpu))
 
 
 def run_library(items: Sequence[Item], raws: Sequence[bytes], jobs: int, warmup: int, chunk: int = 4) -> Run:
@@ -448,6 +504,8 @@ def run_library(items: Sequence[Item], raws: Sequence[bytes], jobs: int, warmup:
     workers = [ctx.Process(target=_library_worker, args=(raws, warmup, tasks, results, go)) for _ in range(jobs)]
     for w in workers:
         w.start()
+    rows: list[tuple[Any, ...]] = []
+    worker_cpu = 0.0
     try:
         for _ in workers:
             kind, _pid = results.get(timeout=300)
@@ -458,13 +516,20 @@ def run_library(items: Sequence[Item], raws: Sequence[bytes], jobs: int, warmup:
             tasks.put(None)
         time.sleep(0.2)  # let the queue's feeder thread fill the pipe before the clock starts
         load = os.getloadavg()[0]
+        client0 = time.process_time()
         started = time.perf_counter()
         go.set()
-        rows: list[tuple[Any, ...]] = []
-        while len(rows) < len(items):
-            _, done = results.get(timeout=600)
-            rows.extend(done)
-        wall = time.perf_counter() - started
+        wall = client = 0.0
+        reported = 0
+        while len(rows) < len(items) or reported < jobs:  # every verdict, then every worker's CPU time
+            kind, payload = results.get(timeout=600)
+            if kind == "cpu":
+                worker_cpu += payload
+                reported += 1
+                continue
+            rows.extend(payload)
+            if len(rows) == len(items):
+                wall, client = time.perf_counter() - started, time.process_time() - client0
     finally:
         for w in workers:
             w.join(10)
@@ -476,7 +541,7 @@ def run_library(items: Sequence[Item], raws: Sequence[bytes], jobs: int, warmup:
         flagged = sentinelle_flagged(level)
         outcomes.append(Outcome(it.file, it.folder, it.positive, flagged, score, ms, level, symbols, error))
     how = f"library, {jobs} worker process(es), one Engine each; latency = Engine.analyze only"
-    return Run("sentinelle-lib", how, outcomes, wall, load, os.getloadavg()[0])
+    return Run("sentinelle-lib", how, outcomes, wall, load, os.getloadavg()[0], worker_cpu, client)
 
 
 def _free_port() -> int:
@@ -489,18 +554,22 @@ def start_servers(count: int, timeout_s: float = 60.0) -> tuple[list[subprocess.
     """``count`` ``sentinelle serve`` processes on free loopback ports, rate limit off; waits for their health."""
     exe = Path(sys.executable).with_name("sentinelle")
     cmd0 = [str(exe)] if exe.exists() else [sys.executable, "-c", "from sentinelle.cli import main; main()"]
-    procs, urls = [], []
+    procs, urls, logs = [], [], []
     for _ in range(count):
         port = _free_port()
         cmd = [*cmd0, "serve", "--host", "127.0.0.1", "--port", str(port), "--rate-per-minute", "0"]
-        procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the server runs; a full pipe would stall it
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log))
+        logs.append(log)
         urls.append(f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + timeout_s
     for proc, url in zip(procs, urls, strict=True):
         while not ping_http(url + "/api/v1/health"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 stop_servers(procs)
-                err = proc.stderr.read().decode("utf-8", "replace")[-400:] if proc.stderr else ""
+                log = logs[procs.index(proc)]
+                log.seek(0)
+                err = log.read().decode("utf-8", "replace")[-400:]
                 raise RuntimeError(f"sentinelle serve did not start on {url}: {err}")
             time.sleep(0.1)
     return procs, urls
@@ -570,35 +639,63 @@ def machine() -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ report
-def summarise(run: Run) -> dict[str, Any]:
-    errors = [o for o in run.outcomes if o.error]
+def flips(runs: Sequence[Run]) -> int:
+    """Messages whose verdict was not the same in every round (0 for deterministic systems)."""
+    seen: dict[str, set[bool]] = {}
+    for run in runs:
+        for o in run.outcomes:
+            seen.setdefault(o.file, set()).add(o.flagged)
+    return sum(len(v) > 1 for v in seen.values())
+
+
+def summarise(runs: Sequence[Run]) -> dict[str, Any]:
+    """Quality from the first round; speed of the round with the median throughput, every round kept."""
+    first = runs[0]
+    errors = [o for o in first.outcomes if o.error]
+    rounds: list[dict[str, Any]] = []
+    for run in runs:
+        n = len(run.outcomes) or 1
+        rounds.append(
+            speed(run.outcomes, run.wall_s)
+            | {
+                "server_cpu_ms_per_msg": run.server_cpu_s * 1000 / n if run.server_cpu_s is not None else None,
+                "client_cpu_ms_per_msg": run.client_cpu_s * 1000 / n if run.client_cpu_s is not None else None,
+                "load_before": run.load_before,
+                "load_after": run.load_after,
+            }
+        )
+    middle = sorted(range(len(rounds)), key=lambda i: rounds[i]["per_second"])[(len(rounds) - 1) // 2]
     return {
-        "how": run.how,
-        "messages": len(run.outcomes),
+        "how": first.how,
+        "messages": len(first.outcomes),
         "errors": len(errors),
         "first_error": f"{errors[0].file}: {errors[0].error}" if errors else None,
-        "quality": quality(run.outcomes),
-        "speed": speed(run.outcomes, run.wall_s),
-        "segments": by_segment(run.outcomes),
-        "load_before": run.load_before,
-        "load_after": run.load_after,
-        "top_symbols_on_ham_flagged": top_symbols(o for o in run.outcomes if not o.positive and o.flagged),
-        "notes": run.notes,
+        "quality": quality(first.outcomes),
+        "speed": rounds[middle],
+        "rounds": rounds,
+        "verdicts_changed_between_rounds": flips(runs),
+        "segments": by_segment(first.outcomes),
+        "top_symbols_on_ham_flagged": top_symbols(o for o in first.outcomes if not o.positive and o.flagged),
+        "top_symbols_on_phish_flagged": top_symbols(o for o in first.outcomes if o.positive and o.flagged),
     }
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def print_tables(summary: Mapping[str, Mapping[str, Any]], jobs: int) -> None:
     print(
         f"\n| system | msgs | TP | FP | FN | TN | precision | recall | F1 | FP rate | msg/s ({jobs} clients) "
-        "| median ms | p95 ms | errors |"
+        "| median ms | p95 ms | system CPU ms/msg | errors |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, s in summary.items():
         q, sp = s["quality"], s["speed"]
         print(
             f"| {name} | {s['messages']} | {q['tp']} | {q['fp']} | {q['fn']} | {q['tn']} | {q['precision']:.3f} "
             f"| {q['recall']:.3f} | {q['f1']:.3f} | {q['false_positive_rate']:.3f} | {sp['per_second']:,.0f} "
-            f"| {sp['median_ms']:.2f} | {sp['p95_ms']:.2f} | {s['errors']} |"
+            f"| {sp['median_ms']:.2f} | {sp['p95_ms']:.2f} | {_ms(sp['server_cpu_ms_per_msg'])} | {s['errors']} |"
         )
     folders = [f for f in SEGMENTS if any(f in s["segments"] for s in summary.values())]
     print("\nPer segment: flagged / messages (rate); for phishing, F1 against the ham of the sample")
@@ -616,6 +713,11 @@ def print_tables(summary: Mapping[str, Mapping[str, Any]], jobs: int) -> None:
                 cell += f", F1 {seg['against_ham']['f1']:.3f}"
             cells.append(cell)
         print(f"| {name} | " + " | ".join(cells) + " |")
+    if any(len(s["rounds"]) > 1 for s in summary.values()):
+        print("\nEvery round: msg/s (load average before)")
+        for name, s in summary.items():
+            each = ", ".join(f"{r['per_second']:,.0f} ({r['load_before']:.1f})" for r in s["rounds"])
+            print(f"  {name}: {each}; verdicts changed between rounds: {s['verdicts_changed_between_rounds']}")
 
 
 def _folder_files(corpus: Path) -> dict[str, list[str]]:
@@ -625,6 +727,37 @@ def _folder_files(corpus: Path) -> dict[str, list[str]]:
         if d.is_dir():
             files[folder] = [p.name for p in d.iterdir() if p.is_file() and not p.name.startswith(".")]
     return files
+
+
+def rspamd_no_date(run: Run, thresholds: Mapping[str, float | None]) -> Run:
+    """The Rspamd run re-read with the clock-dependent symbols' scores removed (no new requests)."""
+    outcomes = []
+    for o in run.outcomes:
+        if o.error or o.score is None:
+            outcomes.append(o)
+            continue
+        score, action = rspamd_without(o.score, o.detail, o.symbols, CLOCK_SYMBOLS, thresholds)
+        symbols = {k: v for k, v in o.symbols.items() if k not in CLOCK_SYMBOLS}
+        outcomes.append(
+            Outcome(o.file, o.folder, o.positive, rspamd_flagged(action), score, o.ms, action, symbols, o.error)
+        )
+    how = f"the rspamd run re-read without {', '.join(CLOCK_SYMBOLS)} (same requests, same timing)"
+    return Run(
+        "rspamd-no-date", how, outcomes, run.wall_s, run.load_before, run.load_after, run.server_cpu_s, run.client_cpu_s
+    )
+
+
+def date_in_past(run: Run) -> dict[str, str]:
+    """Per folder, how many messages Rspamd gave DATE_IN_PAST."""
+    out: dict[str, str] = {}
+    for folder in SEGMENTS:
+        mine = [o for o in run.outcomes if o.folder == folder]
+        if mine:
+            out[folder] = f"{sum('DATE_IN_PAST' in o.symbols for o in mine)}/{len(mine)}"
+    return out
+
+
+SYSTEMS = ("sentinelle-lib", "sentinelle-http", "spamassassin", "rspamd")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -637,12 +770,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="concurrent clients / workers for every system")
     parser.add_argument("--warmup", type=int, default=20, help="untimed messages sent to each system first")
     parser.add_argument(
-        "--systems",
-        default="sentinelle-lib,sentinelle-http,spamassassin,rspamd",
-        help="comma-separated subset of sentinelle-lib, sentinelle-http, spamassassin, rspamd",
+        "--rounds", type=int, default=1, help="passes over the sample, systems in a rotated order each time"
     )
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {', '.join(SYSTEMS)}")
     parser.add_argument("--http-url", action="append", default=[], help="use running Sentinelle servers (base URL)")
     parser.add_argument("--peers-dir", type=Path, default=SHARED / "tools" / "peers")
+    parser.add_argument(
+        "--peers-state", type=Path, default=Path(os.environ.get("PEERS_STATE", "/tmp/sentinelle-peers"))
+    )
     parser.add_argument("--no-setup", action="store_true", help="only check that the peers run, never install/start")
     parser.add_argument("--stop", action="store_true", help="run the peers' stop.sh at the end")
     parser.add_argument("--spamd", default="127.0.0.1:7830")
@@ -653,9 +788,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    unknown = set(systems) - {"sentinelle-lib", "sentinelle-http", "spamassassin", "rspamd"}
-    if unknown or args.jobs < 1 or args.limit < 1:
-        parser.error(f"unknown systems {sorted(unknown)}" if unknown else "--jobs and --limit must be >= 1")
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown or min(args.jobs, args.limit, args.rounds) < 1:
+        parser.error(f"unknown systems {sorted(unknown)}" if unknown else "--jobs, --limit, --rounds must be >= 1")
     files = _folder_files(args.corpus)
     if not files:
         print(f"corpus not found under {args.corpus}", file=sys.stderr)
@@ -674,19 +809,20 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     setup: list[str] = []
-    if {"spamassassin", "rspamd"} & set(systems):
-        setup = setup_peers(args.peers_dir, (host, int(port)), args.rspamd_url, not args.no_setup)
-        info["spamassassin"], info["rspamd"] = _version(["spamd", "--version"]), _version(["rspamd", "--version"])
-
-    runs: list[Run] = []
     skipped: dict[str, str] = {}
+    procs: list[subprocess.Popen[bytes]] = []
+    runners: dict[str, Callable[[], Run]] = {}
     thresholds: dict[str, float | None] = {}
     threshold_source = ""
+    peers = {"spamassassin", "rspamd"} & set(systems)
+    runs: dict[str, list[Run]] = {}
     try:
+        if peers:
+            setup = setup_peers(args.peers_dir, (host, int(port)), args.rspamd_url, not args.no_setup)
+            info["spamassassin"], info["rspamd"] = _version(["spamd", "--version"]), _version(["rspamd", "--version"])
         for system in systems:
-            print(f"running {system} ...", file=sys.stderr)
             if system == "sentinelle-lib":
-                runs.append(run_library(items, raws, args.jobs, warmup))
+                runners[system] = functools.partial(run_library, items, raws, args.jobs, warmup)
             elif system == "sentinelle-http":
                 try:
                     import sentinelle.web  # noqa: F401  (the web extra: fastapi, uvicorn)
@@ -694,28 +830,26 @@ def main(argv: list[str] | None = None) -> int:
                     skipped[system] = f"sentinelle.web not importable ({exc}); install the web extra"
                     print(f"  skipped: {skipped[system]}", file=sys.stderr)
                     continue
-                procs: list[subprocess.Popen[bytes]] = []
                 urls = [u.rstrip("/") for u in args.http_url]
                 if not urls:
                     procs, urls = start_servers(args.jobs)
-                try:
-                    http_scan = sentinelle_http_scan(urls, args.timeout)
+                http_scan = sentinelle_http_scan(urls, args.timeout)
 
-                    def sentinelle_one(raw: bytes, scan: Any = http_scan) -> tuple[bool, float, str, dict[str, float]]:
-                        level, score, symbols = scan(raw)
-                        return sentinelle_flagged(level), score, level, symbols
+                def sentinelle_one(raw: bytes, scan: Any = http_scan) -> tuple[bool, float, str, dict[str, float]]:
+                    level, score, symbols = scan(raw)
+                    return sentinelle_flagged(level), score, level, symbols
 
-                    how = (
-                        f"HTTP POST /api/v1/analyze (multipart .eml), {len(urls)} `sentinelle serve` process(es) "
-                        "round-robin, rate limit off; latency = client round trip"
-                    )
-                    runs.append(run_client(system, how, items, raws, args.jobs, warmup, sentinelle_one))
-                finally:
-                    stop_servers(procs)
+                how = (
+                    f"HTTP POST /api/v1/analyze (multipart .eml), {len(urls)} `sentinelle serve` process(es) "
+                    "round-robin, rate limit off; latency = client round trip"
+                )
+                client = Client(system, how, sentinelle_one, tuple(p.pid for p in procs))
+                runners[system] = functools.partial(run_client, client, items, raws, args.jobs, warmup)
             elif system == "spamassassin":
-                spamd = spamd_scan(host, int(port), args.timeout)
-                how = f"spamd {args.spamd}, REPORT over SPAMC/1.5, one connection per message"
-                runs.append(run_client(system, how, items, raws, args.jobs, warmup, spamd))
+                how = f"spamd {args.spamd} (2 children), REPORT over SPAMC/1.5, one connection per message"
+                sa_pids = args.peers_state / "sa" / "run" / "spamd.pid"
+                client = Client(system, how, spamd_scan(host, int(port), args.timeout), sa_pids)
+                runners[system] = functools.partial(run_client, client, items, raws, args.jobs, warmup)
             else:
                 thresholds, threshold_source = rspamd_thresholds(args.rspamd_controller)
                 rscan = rspamd_scan(args.rspamd_url, args.timeout)
@@ -724,16 +858,25 @@ def main(argv: list[str] | None = None) -> int:
                     action, score, symbols = scan(raw)
                     return rspamd_flagged(action), score, action, symbols
 
-                how = f"POST {args.rspamd_url}, one connection per message"
-                run = run_client(system, how, items, raws, args.jobs, warmup, rspamd_one)
-                runs.append(run)
-                runs.append(rspamd_no_date(run, thresholds))
+                how = f"POST {args.rspamd_url} (2 normal workers), one connection per message"
+                rs_pids = args.peers_state / "rspamd" / "run" / "rspamd.pid"
+                client = Client(system, how, rspamd_one, rs_pids)
+                runners[system] = functools.partial(run_client, client, items, raws, args.jobs, warmup)
+        order = list(runners)
+        for r in range(args.rounds):
+            for system in order[r % len(order) :] + order[: r % len(order)]:
+                print(f"round {r + 1}: {system} ...", file=sys.stderr)
+                run = runners[system]()
+                runs.setdefault(system, []).append(run)
+                if system == "rspamd":
+                    runs.setdefault("rspamd-no-date", []).append(rspamd_no_date(run, thresholds))
     finally:
-        if args.stop and {"spamassassin", "rspamd"} & set(systems):
+        stop_servers(procs)
+        if args.stop and peers:
             subprocess.run([str(args.peers_dir / "stop.sh")], check=False)
 
-    summary = {run.name: summarise(run) for run in runs}
-    date_fired = date_in_past(runs)
+    summary = {name: summarise(runs[name]) for name in [*order, "rspamd-no-date"] if name in runs}
+    date_fired = date_in_past(runs["rspamd"][0]) if "rspamd" in runs else {}
     print(f"\nmachine: {info}")
     print_tables(summary, args.jobs)
     print("\nWhat counts as flagged:")
@@ -748,8 +891,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, s in summary.items():
         if s["errors"]:
             print(f"{name}: {s['errors']} errors, first: {s['first_error']}")
-        if s["top_symbols_on_ham_flagged"]:
-            print(f"{name}: symbols most present on flagged ham: {s['top_symbols_on_ham_flagged']}")
+        print(f"{name}: most frequent on flagged ham {s['top_symbols_on_ham_flagged']}")
+        print(f"{name}: most frequent on flagged phishing {s['top_symbols_on_phish_flagged']}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         doc = {
@@ -757,47 +900,18 @@ def main(argv: list[str] | None = None) -> int:
             "sample": {"seed": args.seed, "limit": None if args.full else args.limit, "counts": dict(counts)},
             "jobs": args.jobs,
             "warmup": warmup,
+            "rounds": args.rounds,
             "setup": setup,
             "mapping": MAPPING,
             "rspamd_thresholds": {"values": thresholds, "source": threshold_source},
             "skipped": skipped,
             "rspamd_date_in_past": date_fired,
             "systems": summary,
-            "messages": {run.name: [asdict(o) for o in run.outcomes] for run in runs},
+            "messages": {name: [asdict(o) for o in rs[0].outcomes] for name, rs in runs.items()},
         }
         args.json.write_text(json.dumps(doc, indent=1))
         print(f"wrote {args.json}", file=sys.stderr)
     return 0
-
-
-def rspamd_no_date(run: Run, thresholds: Mapping[str, float | None]) -> Run:
-    """The Rspamd run re-read with the clock-dependent symbols' scores removed (no new requests)."""
-    outcomes = []
-    for o in run.outcomes:
-        if o.error or o.score is None:
-            outcomes.append(o)
-            continue
-        score, action = rspamd_without(o.score, o.detail, o.symbols, CLOCK_SYMBOLS, thresholds)
-        symbols = {k: v for k, v in o.symbols.items() if k not in CLOCK_SYMBOLS}
-        outcomes.append(
-            Outcome(o.file, o.folder, o.positive, rspamd_flagged(action), score, o.ms, action, symbols, o.error)
-        )
-    how = f"the rspamd run re-read without {', '.join(CLOCK_SYMBOLS)} (same requests, same timing)"
-    return Run("rspamd-no-date", how, outcomes, run.wall_s, run.load_before, run.load_after)
-
-
-def date_in_past(runs: Sequence[Run]) -> dict[str, str]:
-    """Per folder, how many messages Rspamd gave DATE_IN_PAST."""
-    out: dict[str, str] = {}
-    for run in runs:
-        if run.name != "rspamd":
-            continue
-        for folder in SEGMENTS:
-            mine = [o for o in run.outcomes if o.folder == folder]
-            if mine:
-                fired = sum("DATE_IN_PAST" in o.symbols for o in mine)
-                out[folder] = f"{fired}/{len(mine)}"
-    return out
 
 
 if __name__ == "__main__":

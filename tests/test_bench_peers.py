@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -252,7 +253,36 @@ def test_rspamd_variant_rereads_the_same_requests_without_the_clock_symbol() -> 
     (again,) = variant.outcomes
     assert (again.flagged, again.detail, again.score, again.ms) == (False, "greylist", pytest.approx(5.2), 3.0)
     assert "DATE_IN_PAST" not in again.symbols
-    assert bp.date_in_past([run]) == {"ham": "1/1"}
+    assert bp.date_in_past(run) == {"ham": "1/1"}
+
+
+def test_top_symbols_count_messages_that_got_points_from_them() -> None:
+    outs = [
+        bp.Outcome("ham/a", "ham", False, True, 9.0, 1.0, symbols={"RDNS_NONE": 3.6, "X": 1.0, "MIME_TRACE": 0.0}),
+        bp.Outcome("ham/b", "ham", False, True, 9.0, 1.0, symbols={"RDNS_NONE": 3.6}),
+    ]
+    assert bp.top_symbols(outs) == [("RDNS_NONE", 2), ("X", 1)]
+
+
+def test_summary_takes_quality_from_the_first_round_and_speed_from_the_median_round() -> None:
+    def run(wall: float, flagged: bool) -> object:
+        return bp.Run("x", "", [outcome("phish", flagged), outcome("ham", False)], wall, 1.0, 1.0, 0.01, None)
+
+    summary = bp.summarise([run(1.0, True), run(4.0, False), run(2.0, True)])
+    assert summary["quality"]["tp"] == 1
+    assert summary["speed"]["per_second"] == pytest.approx(1.0)  # 2 messages in 2 s: the middle of 2, 0.5, 1
+    assert summary["speed"]["server_cpu_ms_per_msg"] == pytest.approx(5.0)
+    assert summary["speed"]["client_cpu_ms_per_msg"] is None
+    assert summary["verdicts_changed_between_rounds"] == 1
+    assert len(summary["rounds"]) == 3
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_process_tree_cpu_is_read_from_proc() -> None:
+    mine = bp.tree_cpu([os.getpid()])
+    assert mine is not None
+    assert mine > 0  # this interpreter has imported pytest and sentinelle: it has used CPU
+    assert bp.tree_cpu([2**22 + 7]) is None  # above the largest pid Linux hands out
 
 
 # ------------------------------------------------------------------------------------------------ HTTP client
