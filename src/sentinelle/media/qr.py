@@ -46,8 +46,8 @@ def _zxing() -> Any:
 def read_codes(image: Image, *, limit: int = MAX_CODES) -> list[Code]:
     """Every 2-D code zxing-cpp finds in the picture, in reading order, deduplicated, at most ``limit``."""
     zxing = _zxing()
-    formats = zxing.BarcodeFormat.QRCode | zxing.BarcodeFormat.MicroQRCode | zxing.BarcodeFormat.DataMatrix
-    formats |= zxing.BarcodeFormat.Aztec
+    kinds = zxing.BarcodeFormat
+    formats = (kinds.QRCode, kinds.MicroQRCode, kinds.DataMatrix, kinds.Aztec)
     grey = image.convert("L")
     found = zxing.read_barcodes(grey, formats=formats)
     if not found and min(grey.size) < _SMALL:
