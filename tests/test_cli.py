@@ -123,12 +123,12 @@ def test_usage_and_input_errors_exit_2(argv: list[str]) -> None:
     assert code == EXIT_INPUT
 
 
-def test_unsupported_kind_is_a_clear_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_picture_is_a_clear_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     image = tmp_path / "capture.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     code, _ = run(["check", str(image)])
     assert code == EXIT_INPUT
-    assert "pas encore prises en charge" in capsys.readouterr().err
+    assert "image illisible" in capsys.readouterr().err
 
 
 def test_a_number_checked_on_its_own_says_what_it_is_and_costs() -> None:

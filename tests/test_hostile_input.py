@@ -345,9 +345,10 @@ def test_source_of_another_type_is_an_input_error(source: object) -> None:
         sentinelle.analyze(source)  # type: ignore[arg-type]
 
 
-def test_image_bytes_are_unsupported_input() -> None:
-    with pytest.raises(UnsupportedInput):
+def test_broken_image_bytes_are_a_clear_input_error() -> None:
+    with pytest.raises(InputError, match="image illisible") as info:
         sentinelle.analyze(b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(1000))
+    assert not isinstance(info.value, UnsupportedInput)  # the extra is there: the picture itself is bad
 
 
 # ---------------------------------------------------------------- anything at all
