@@ -10,8 +10,8 @@ from . import Reading, Segment
 
 
 def clock(seconds: float) -> str:
-    """``73.4`` -> ``"1:13"``: how a person reads a position in a recording."""
-    whole = max(0, int(seconds))
+    """``73.4`` -> ``"1:13"``: how a person reads a position in a recording (to the nearest second)."""
+    whole = max(0, round(seconds))
     return f"{whole // 60}:{whole % 60:02d}"
 
 
