@@ -67,7 +67,8 @@ def test_a_surcharged_callback_number_is_heard_with_its_time(engine: Engine) -> 
     assert verdict.kind is Kind.VOICEMAIL
     assert verdict.level in (Level.FRAUD, Level.SUSPICIOUS)
     surcharged = [e for e in verdict.evidence if e.signal == "NUMBER_SURCHARGED"]
-    assert surcharged and surcharged[0].observed == ("08 99 23 45 67",)
+    assert surcharged
+    assert surcharged[0].observed == ("08 99 23 45 67",)
     minutes, seconds = surcharged[0].location.removeprefix("audio:").split(":")  # type: ignore[union-attr]
     assert abs(int(minutes) * 60 + int(seconds) - message.number_starts_s) <= 1.5  # word timings are approximate
 
