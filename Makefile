@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup serve demo test lint bench clean
 
 $(BIN)/sentinelle: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/sentinelle: pyproject.toml requirements.lock
 	touch $@
 
 setup: $(BIN)/sentinelle
+
+# The README's first command: the web page and REST API on http://127.0.0.1:8000/ (Ctrl-C stops it).
+serve: setup
+	$(BIN)/sentinelle serve
 
 demo: setup
 	@$(BIN)/sentinelle check --text "AMELI : votre carte vitale arrive à expiration, veuillez la mettre à jour via ce lien sante-infos.net/index.php" --kind sms --sender "+33612345678" || true
