@@ -35,7 +35,7 @@ _TRAILING_SLACK = 16  # a few padding bytes after the end marker are common and 
 # OCR preparation: Tesseract reads best when a lower-case letter is 20-30 pixels high. Phone screenshots
 # cropped to the bubble are often 200-400 pixels wide with 12-pixel text: they are enlarged, within bounds.
 _OCR_MIN_WIDTH = 1000
-_OCR_MAX_SCALE = 4.0
+_OCR_MAX_SCALE = 5.0
 _OCR_MAX_PIXELS = 8_000_000
 _DARK_MEDIAN = 100  # median grey level under which the screen is in dark mode (light text on dark)
 
