@@ -66,6 +66,12 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("Ameli : un conseiller peut vous aider à créer votre espace santé.", {}),
     ("Ameli : votre attestation de droits est disponible dans votre compte ameli.", {}),
     ("Congratulations, you have won! Unusual sign-in: verify your account at https://promo-x.firebaseapp.com/", {}),
+    # Learned text model (TEXT_MODEL_SCAM_LIKE): scam wording without any profiled organisation or link.
+    (
+        "Dear customer, your account has been suspended due to unusual activity. Click here to verify your "
+        "identity and restore access within 24 hours or your account will be permanently closed.",
+        {"kind": "email"},
+    ),
     (
         "From: Lucky Draw <noreply@promo-123.firebaseapp.com>\nTo: a@example.org\nSubject: You won\n"
         "Content-Type: text/plain; charset=utf-8\n\nClaim your prize today.\n",

@@ -1,0 +1,325 @@
+"""A small learned text model: how much a message's wording resembles known scam wording.
+
+What it is: a logistic regression over hashed features of the message's words, calibrated on held-out data
+(Platt scaling), trained by ``scripts/train_text_model.py`` on the corpus described in ``docs/benchmarks.md``.
+It is one signal among others (``detectors/text_model.py``), never a verdict on its own.
+
+Features, computed the same way at training and at analysis time (this module is the only implementation):
+
+* the text is the folded skeleton of subject and body (``textnorm.fold``: lower case, accents and homoglyphs
+  undone), cut to ``max_chars``;
+* volatile parts are removed before anything is counted, so that the model cannot learn the corpus's
+  shortcuts (old English legitimate mail against recent phishing): every digit becomes ``0`` (dates, years,
+  amounts, numbers), links become one placeholder token, e-mail addresses another, quoted-reply markers and
+  ``Date:``/``Sent:`` lines are blanked. These replacements keep every character at its offset, so a
+  contributing word can be quoted from the original text;
+* tokens are runs of word characters or single punctuation marks; each token contributes its character
+  3-, 4- and 5-grams (padded with spaces, within the token) and itself; each pair of neighbouring tokens
+  contributes a bigram. Features are hashed into ``2**bits`` weights (CRC-32, deterministic across runs);
+* the raw score is ``bias + (sum of the token and bigram weights) / sqrt(tokens + length_prior)`` (short
+  texts stay nearer the prior: a few words are little evidence); the probability is
+  ``sigmoid(platt_a * raw + platt_b)``.
+
+The model file is a NumPy ``.npz`` holding plain arrays only (a float32 weight vector and a JSON string),
+read here with the standard library (``zipfile`` and the ``.npy`` header, object arrays refused: no code can
+come from it) and equally by ``numpy.load(..., allow_pickle=False)``; NumPy is needed to train, not to
+analyse. Scoring is plain Python over the token list, so that an SMS-sized message costs microseconds.
+Token scores are memoised in a bounded table (a token's score is a pure function of the model).
+"""
+
+from __future__ import annotations
+
+import array
+import ast
+import io
+import json
+import math
+import re
+import sys
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+
+FORMAT = "sentinelle-text-model/1"
+MODEL_FILE = "text_model.npz"
+
+# Feature configuration. Changing any of these means retraining (the model records them and is refused when
+# they differ).
+FEATURES: dict[str, Any] = {
+    "char_ngrams": [3, 4, 5],
+    "bits": 18,
+    "max_chars": 3000,
+    "max_tokens": 600,
+    "length_prior": 16,
+    "hash": "crc32",
+    "norm": "digits->0, links->\\x01, emails->\\x02, quote markers and date lines blanked",
+}
+
+_LINK = re.compile(
+    r"(?:https?|hxxps?)://\S+|www\.\S+"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*(?:\.|\[\.\])(?:[a-z]{2,12})\b(?:/\S*)?"
+)
+_EMAIL = re.compile(r"[^\s@<>()\[\]]+@[^\s@<>()\[\]]+\.[a-z]{2,}")
+_QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t>]*)+")
+_DATE_LINE = re.compile(r"(?m)^[ \t]*(?:date|sent|envoye|le)[ \t]*:[^\n]*")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_DIGITS = str.maketrans("123456789", "000000000")
+LINK_TOKEN = "\x01"
+EMAIL_TOKEN = "\x02"
+_PLACEHOLDERS = frozenset((LINK_TOKEN, EMAIL_TOKEN))
+_BIGRAM_MIX = 0x9E3779B1
+_TOKEN_SALT = b"\x03"
+_CACHE_LIMIT = 200_000
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def _placeholder(char: str) -> Any:
+    def sub(match: re.Match[str]) -> str:
+        return char + " " * (match.end() - match.start() - 1)
+
+    return sub
+
+
+_LINK_SUB = _placeholder(LINK_TOKEN)
+_EMAIL_SUB = _placeholder(EMAIL_TOKEN)
+
+
+def normalise(folded: str, max_chars: int = FEATURES["max_chars"]) -> str:
+    """Volatile parts out, every character kept at its offset (see the module docstring)."""
+    text = folded[:max_chars]
+    if "@" in text:
+        text = _EMAIL.sub(_EMAIL_SUB, text)
+    if "." in text or "/" in text:
+        text = _LINK.sub(_LINK_SUB, text)
+    if ">" in text:
+        text = _QUOTE.sub(_blank, text)
+    if ":" in text:
+        text = _DATE_LINE.sub(_blank, text)
+    return text.translate(_DIGITS)
+
+
+def tokens(normalised: str, max_tokens: int = FEATURES["max_tokens"]) -> list[str]:
+    return _TOKEN.findall(normalised)[:max_tokens]
+
+
+def token_spans(normalised: str, max_tokens: int = FEATURES["max_tokens"]) -> list[tuple[int, int]]:
+    """Offsets of the tokens of ``tokens`` (same order, same count)."""
+    out: list[tuple[int, int]] = []
+    for match in _TOKEN.finditer(normalised):
+        if len(out) >= max_tokens:
+            break
+        out.append(match.span())
+    return out
+
+
+def token_features(token: str, char_ngrams: Sequence[int], mask: int) -> tuple[list[int], int]:
+    """Bucket indices of a token's features (its character n-grams and itself) and its own hash."""
+    own = zlib.crc32(token.encode("utf-8", "surrogatepass"), zlib.crc32(_TOKEN_SALT))
+    padded = " " + token + " "
+    out = [own & mask]
+    if token not in _PLACEHOLDERS and len(token) > 1:
+        for n in char_ngrams:
+            for i in range(len(padded) - n + 1):
+                out.append(zlib.crc32(padded[i : i + n].encode("utf-8", "surrogatepass")) & mask)
+    return out, own
+
+
+def bigram_feature(left_hash: int, right_hash: int, mask: int) -> int:
+    """Bucket of a pair of neighbouring tokens, from the two tokens' own hashes."""
+    return (((left_hash * _BIGRAM_MIX) ^ right_hash) * 0x85EBCA6B >> 7) & mask
+
+
+def featurise(toks: Sequence[str], char_ngrams: Sequence[int], mask: int) -> list[int]:
+    """Every bucket index a token list touches, duplicates included (training uses this; scoring is faster)."""
+    out: list[int] = []
+    hashes: list[int] = []
+    for tok in toks:
+        feats, own = token_features(tok, char_ngrams, mask)
+        out.extend(feats)
+        hashes.append(own)
+    out.extend(bigram_feature(a, b, mask) for a, b in zip(hashes, hashes[1:], strict=False))
+    return out
+
+
+def scale(token_count: int) -> float:
+    """Short texts are pulled towards the prior: a dozen words are less evidence than a page."""
+    return 1.0 / math.sqrt(token_count + FEATURES["length_prior"])
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    probability: float
+    raw: float
+    token_count: int
+
+
+class TextModel:
+    """A loaded model. ``probability(folded_text)`` is the calibrated probability of scam wording."""
+
+    def __init__(self, weights: Sequence[float], meta: dict[str, Any]) -> None:
+        features = meta.get("features")
+        if meta.get("format") != FORMAT:
+            raise DataError(f"text model: format {meta.get('format')!r}, expected {FORMAT!r}")
+        if features != FEATURES:
+            raise DataError("text model: trained with another feature configuration; retrain it")
+        self.meta = meta
+        self.bits = int(features["bits"])
+        if len(weights) != 1 << self.bits:
+            raise DataError(f"text model: {len(weights)} weights for {self.bits} bits")
+        self._mask = (1 << self.bits) - 1
+        self._ngrams = tuple(int(n) for n in features["char_ngrams"])
+        self._w = weights if isinstance(weights, array.array) else array.array("f", weights)
+        self.bias = float(meta["bias"])
+        self.platt_a = float(meta["platt_a"])
+        self.platt_b = float(meta["platt_b"])
+        self.threshold = float(meta["threshold"])
+        self._cache: dict[str, tuple[float, int]] = {}
+
+    def _token(self, tok: str) -> tuple[float, int]:
+        hit = self._cache.get(tok)
+        if hit is None:
+            feats, own = token_features(tok, self._ngrams, self._mask)
+            w = self._w
+            hit = (sum([w[i] for i in feats]), own)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[tok] = hit
+        return hit
+
+    def raw_score(self, toks: Sequence[str]) -> float:
+        w, mask, token = self._w, self._mask, self._token
+        total = 0.0
+        prev = -1
+        for tok in toks:
+            value, own = token(tok)
+            total += value
+            if prev >= 0:
+                total += w[bigram_feature(prev, own, mask)]
+            prev = own
+        return self.bias + total * scale(len(toks))
+
+    def calibrate(self, raw: float) -> float:
+        z = self.platt_a * raw + self.platt_b
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+
+    def assess(self, folded: str) -> Assessment:
+        toks = tokens(normalise(folded))
+        raw = self.raw_score(toks)
+        return Assessment(self.calibrate(raw), raw, len(toks))
+
+    def probability(self, folded: str) -> float:
+        return self.assess(folded).probability
+
+    def top_phrases(self, folded: str, limit: int = 3) -> list[tuple[int, int, float]]:
+        """The spans that pushed most towards scam: each word with its neighbours' pair weights, merged into
+        short non-overlapping phrases, strongest first (only positive contributions)."""
+        norm = normalise(folded)
+        spans = token_spans(norm)
+        if not spans:
+            return []
+        factor = scale(len(spans))
+        singles: list[float] = []
+        owns: list[int] = []
+        for a, b in spans:
+            value, own = self._token(norm[a:b])
+            singles.append(value * factor if norm[a:b] not in _PLACEHOLDERS else 0.0)
+            owns.append(own)
+        pairs = [self._w[bigram_feature(owns[i], owns[i + 1], self._mask)] * factor for i in range(len(spans) - 1)]
+        # A window of up to three tokens, scored by its tokens and the pairs inside it; windows made only of
+        # punctuation are not phrases.
+        windows: list[tuple[float, int, int]] = []
+        for i in range(len(spans)):
+            for width in (1, 2, 3):
+                j = i + width
+                if j > len(spans):
+                    break
+                if not any(norm[a:b][0].isalnum() for a, b in spans[i:j]):
+                    continue
+                value = sum(singles[i:j]) + sum(pairs[i : j - 1])
+                windows.append((value / (1 + 0.35 * (width - 1)), i, j))
+        windows.sort(key=lambda t: (-t[0], t[1]))
+        taken: list[tuple[int, int, float]] = []
+        used: set[int] = set()
+        for value, i, j in windows:
+            if value <= 0 or len(taken) >= limit:
+                break
+            if used.intersection(range(i, j)):
+                continue
+            used.update(range(i, j))
+            taken.append((spans[i][0], spans[j - 1][1], value))
+        return taken
+
+
+def _read_npy(raw: bytes, where: str) -> tuple[str, tuple[int, ...], bytes]:
+    """The dtype, shape and data of a ``.npy`` member, parsed with the standard library (no pickle is possible:
+    object arrays are refused)."""
+    if raw[:6] != b"\x93NUMPY" or len(raw) < 10:
+        raise DataError(f"{where}: not an .npy array")
+    major = raw[6]
+    if major == 1:
+        hlen, start = int.from_bytes(raw[8:10], "little"), 10
+    elif major in (2, 3):
+        hlen, start = int.from_bytes(raw[8:12], "little"), 12
+    else:
+        raise DataError(f"{where}: .npy version {major} unknown")
+    try:
+        header = ast.literal_eval(raw[start : start + hlen].decode("latin-1"))
+        descr, fortran, shape = str(header["descr"]), bool(header["fortran_order"]), tuple(header["shape"])
+    except (ValueError, SyntaxError, KeyError, TypeError) as exc:
+        raise DataError(f"{where}: bad .npy header") from exc
+    if fortran or "O" in descr or not all(isinstance(n, int) for n in shape):
+        raise DataError(f"{where}: unsupported array ({descr}, fortran={fortran})")
+    return descr, shape, raw[start + hlen :]
+
+
+def load_model_file(path: Path | None = None) -> TextModel:
+    """Read a model written by ``save_model`` (the packaged one when ``path`` is None), with the standard
+    library only: the weights are a little-endian float32 array, the metadata a JSON string."""
+    try:
+        if path is None:
+            raw = resources.files("sentinelle").joinpath("data", MODEL_FILE).read_bytes()
+        else:
+            raw = Path(path).read_bytes()
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            w_descr, w_shape, w_data = _read_npy(zf.read("weights.npy"), "weights")
+            m_descr, m_shape, m_data = _read_npy(zf.read("meta.npy"), "meta")
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise DataError(f"text model unreadable: {exc}") from exc
+    if w_descr != "<f4" or len(w_shape) != 1:
+        raise DataError(f"text model: weights must be a flat little-endian float32 array, not {w_descr} {w_shape}")
+    if not m_descr.startswith("<U") or m_shape != ():
+        raise DataError("text model: metadata must be one unicode string")
+    weights = array.array("f")
+    weights.frombytes(w_data[: 4 * w_shape[0]])
+    if sys.byteorder != "little":
+        weights.byteswap()
+    try:
+        meta = json.loads(m_data.decode("utf-32-le").rstrip("\x00"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"text model: metadata unreadable: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise DataError("text model: metadata must be a JSON object")
+    return TextModel(weights, meta)
+
+
+def save_model(path: Path, weights: Any, meta: dict[str, Any]) -> None:
+    """Write the weights (float32) and the metadata (JSON text) as plain arrays; no pickle."""
+    import numpy as np
+
+    np.savez_compressed(
+        path,
+        weights=np.asarray(weights, dtype=np.float32),
+        meta=np.array(json.dumps(meta, sort_keys=True, ensure_ascii=True)),
+    )
