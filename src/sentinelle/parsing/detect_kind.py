@@ -64,8 +64,8 @@ def kind_from_bytes(head: bytes) -> Kind | None:
         return Kind.AUDIO
     if head.startswith(b"\x1a\x45\xdf\xa3"):  # EBML: WebM/Matroska, how browsers record voice notes
         return Kind.AUDIO
-    if len(head) > 3 and head[0] == 0xFF and head[1] & 0xF6 in (0xF0, 0xF2, 0xF4, 0xF6) and head[2] & 0xF0 != 0xF0:
-        return Kind.AUDIO  # an MPEG audio frame (MP3 without ID3) or AAC ADTS header
+    if len(head) > 3 and head[0] == 0xFF and head[1] & 0xF6 in (0xF0, 0xF2) and head[2] & 0xF0 != 0xF0:
+        return Kind.AUDIO  # MP3 frame (layer III, no ID3) or AAC ADTS; not FF FE, a UTF-16 BOM
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return Kind.EMAIL  # OLE compound file: an Outlook .msg
     stripped = head.lstrip().lower()
