@@ -20,12 +20,10 @@ from typing import TextIO
 from ._version import __version__
 from .engine import Engine
 from .errors import DataError, InputError
+from .exit_codes import EXIT_FLAGGED, EXIT_INPUT, EXIT_INTERNAL, EXIT_NO_SIGN, guarded
 from .model import Kind, Level, Verdict
 
-EXIT_NO_SIGN = 0
-EXIT_FLAGGED = 1
-EXIT_INPUT = 2
-EXIT_INTERNAL = 3
+__all__ = ["EXIT_FLAGGED", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_NO_SIGN", "main", "render_report"]
 
 _LEVEL_TITLE = {
     "fr": {
@@ -204,19 +202,17 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         return run_domain_command(args, out, err)
     if args.command == "serve":
         return _serve(args)
+    return guarded(lambda: _check(args, stdin or sys.stdin, out), err)
+
+
+def _check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    """``sentinelle check``: one input, one report (or ``Verdict.to_dict()`` with ``--json``)."""
     from . import default_engine
 
-    try:
-        source = _read_source(args, stdin or sys.stdin)
-        verdict = _engine_for(args, default_engine).analyze(
-            source, kind=args.kind, sender=args.sender, caller_id=args.caller_id, profile=args.profile, lang=args.lang
-        )
-    except InputError as exc:
-        print(f"sentinelle : {exc}", file=err)
-        return EXIT_INPUT
-    except DataError as exc:
-        print(f"sentinelle : données invalides : {exc}", file=err)
-        return EXIT_INTERNAL
+    source = _read_source(args, stdin)
+    verdict = _engine_for(args, default_engine).analyze(
+        source, kind=args.kind, sender=args.sender, caller_id=args.caller_id, profile=args.profile, lang=args.lang
+    )
     if args.json:
         out.write(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -17,13 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import DataError, InputError
+from ..errors import InputError
+from ..exit_codes import EXIT_FLAGGED, EXIT_NO_SIGN, guarded
 from .permutations import Permutation
 
-EXIT_OK = 0
-EXIT_FLAGGED = 1
-EXIT_INPUT = 2
-EXIT_INTERNAL = 3
+EXIT_OK = EXIT_NO_SIGN
 COMMANDS = frozenset({"lookalikes", "watch"})
 _COLUMNS = ("domain", "unicode_domain", "attack", "generator", "official", "flagged", "check")
 
@@ -59,16 +57,9 @@ def add_commands(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``lookalikes`` or ``watch``; returns the exit code."""
-    try:
-        if args.command == "lookalikes":
-            return _lookalikes(args, out, err)
-        return _watch(args, out, err)
-    except InputError as exc:
-        print(f"sentinelle : {exc}", file=err)
-        return EXIT_INPUT
-    except DataError as exc:
-        print(f"sentinelle : données invalides : {exc}", file=err)
-        return EXIT_INTERNAL
+    if args.command == "lookalikes":
+        return guarded(lambda: _lookalikes(args, out, err), err)
+    return guarded(lambda: _watch(args, out, err), err)
 
 
 def _lookalikes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
