@@ -16,9 +16,10 @@ The standard library parses the MIME tree; everything around it is written for h
   open boundary (time grows with depth x lines), so nesting is estimated before parsing with a linear
   scan; a message nested deeper than the limit is read as headers plus raw text (``MIME_TOO_DEEP``).
 * **What the reader sees.** ``text`` prefers the HTML alternative (what mail clients display) rendered
-  to text with selectolax, plus every plain-only part. Links keep their displayed text: the seed's core
-  trick is an anchor that *shows* ``www.ameli.fr`` and *goes* elsewhere. Attachments are typed by their
-  first bytes, never by their (attacker-chosen) name or declared content type.
+  to text with selectolax (``parsing/html.py``, shared with web pages), plus every plain-only part.
+  Links keep their displayed text: the seed's core trick is an anchor that *shows* ``www.ameli.fr``
+  and *goes* elsewhere. Attachments are typed by their first bytes, never by their
+  (attacker-chosen) name or declared content type.
 
 Nothing here raises on content: what cannot be read becomes an ``Anomaly``.
 """
@@ -29,8 +30,7 @@ import binascii
 import codecs
 import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from email import errors as email_errors
 from email import policy as email_policy
 from email.header import decode_header, make_header
@@ -38,10 +38,7 @@ from email.message import Message as MimeMessage
 from email.parser import BytesParser
 from email.policy import Policy
 from functools import lru_cache
-from posixpath import basename
-from urllib.parse import unquote, urljoin, urlsplit
-
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from urllib.parse import unquote
 
 from ..config import Limits
 from ..extract.phones import find_phones, normalise_number
@@ -59,6 +56,10 @@ from .attachments import (
     pdf_links,
     picture_findings,
 )
+from .html import HtmlView, flatten_html, html_to_text
+from .html import deepest as _deepest
+from .html import fix_surrogates as _fix_surrogates
+from .html import html_depth as _html_depth
 
 __all__ = ["DEFAULT_EMAIL_LIMITS", "EmailLimits", "HtmlView", "detect_file_type", "flatten_html",
            "html_to_text", "parse_email", "split_mailbox"]
@@ -104,40 +105,14 @@ _CHARSET_ALIASES = {"iso-8859-8-i": "iso8859_8", "iso-8859-6-i": "iso8859_6", "x
 _DECLARATION = re.compile(rb"boundary\*?[0-9]*\*?\s*=|^--[^\r\n]{0,200}?--[ \t]*\r?$",
                           re.IGNORECASE | re.MULTILINE)
 
-# HTML rendering: block elements start a new line, table cells are separated by a space. The sentinel
-# marks "line break here" through selectolax's text extraction, which otherwise glues blocks together;
-# it is removed from the input first, so only our breaks survive.
-_BREAK = "\x0b"
-_BLOCK_TAGS = ("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "dt",
-               "dd", "blockquote", "pre", "hr", "section", "article", "header", "footer", "center", "address",
-               "form", "fieldset", "nav", "aside", "main", "figure", "figcaption", "caption", "tbody",
-               "thead")
-_BLOCK_SELECTOR = ",".join(_BLOCK_TAGS)
-_DROPPED_TAGS = ["script", "style", "head", "template", "title", "object", "embed", "applet"]
-_URL_JUNK = str.maketrans("", "", "\t\r\n")
-# HTML nesting guard. The HTML tree builder checks the open-element stack at many start tags (a <div>
-# closes an open <p> "in button scope"), so N nested blocks cost N^2: 100,000 <blockquote> took 80 s in
-# lexbor. Below _FEW_TAGS tags the worst case stays under a second and nothing is checked; above, the
-# nesting is estimated by a linear scan of the tags and a deep document is flattened before parsing.
-_FEW_TAGS = 10_000
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})")
-_NO_NESTING = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-                         "source", "track", "wbr", "p", "li", "td", "th", "tr", "option", "dt", "dd", "tbody",
-                         "thead", "tfoot", "colgroup", "optgroup", "rb", "rt", "rp", "html", "head", "body"])
-_HIDDEN_ELEMENT = re.compile(r"<(script|style)(?=[\s/>])", re.IGNORECASE)
-_FLAT_BLOCK = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + r"|br|td|th)(?=[\s/>])[^>]{0,2000}>",
-                         re.IGNORECASE)
-_FLAT_OTHER = re.compile(r"</?(?!(?:a|area|img|form|base|meta|br)[\s/>])[a-zA-Z][^>]{0,2000}>", re.IGNORECASE)
 # An address in a To/Cc list (linear; the stdlib address parser is a Python loop and cost 5 % of a parse).
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
-_OTHER_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 _TEXT_CONTROLS = bytes(range(9)) + bytes(range(14, 32))
 _NO_CONTROLS = dict.fromkeys([*range(32), 127])
 _HTML_TYPES = frozenset(["text/html", "text/xhtml", "text/x-html", "text/htm"])
 _PHONE_SCHEMES = ("tel:", "callto:", "sms:")
 _SKIPPED_SCHEMES = ("mailto:", "cid:", "mid:", "javascript:", "about:", "#")
-_MAX_DISPLAYED = 500
 _TEXT_SEPARATOR = "\n\n"
 
 
@@ -182,61 +157,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MZ", "exe"),
     (b"\x7fELF", "elf"),
 )
-
-
-@dataclass(slots=True)
-class HtmlView:
-    """What an HTML part shows and where it points (hrefs already resolved against ``<base href>``)."""
-
-    text: str
-    anchors: list[tuple[str, str]] = field(default_factory=list)  # (href, displayed text)
-    forms: list[str] = field(default_factory=list)  # form actions
-    images: list[str] = field(default_factory=list)  # remote image sources
-    refreshes: list[str] = field(default_factory=list)  # <meta http-equiv=refresh> targets
-    skipped: int = 0  # targets beyond ``max_targets``, counted but not read
-
-
-def html_to_text(html: str, *, max_targets: int = 10_000, flatten: bool = False) -> HtmlView:
-    """Render HTML the way a mail client shows it: visible text with line breaks, plus its links.
-
-    Scripts, styles and the head are dropped (a mail client never shows or runs them); block elements and
-    ``<br>`` become line breaks so that line-based locations and sentence cues keep working. At most
-    ``max_targets`` anchors, forms and images each are read. ``flatten`` first removes the structure
-    (``flatten_html``), for documents too deep for the HTML tree builder.
-    """
-    html = _fix_surrogates(html).replace("\x00", "").replace(_BREAK, " ")
-    if flatten:
-        html = flatten_html(html, marker=_BREAK)
-    tree = LexborHTMLParser(html)
-    base = _base_href(tree)
-    view = HtmlView(text="", refreshes=_meta_refreshes(tree, base))
-    tree.strip_tags(_DROPPED_TAGS)
-    if not flatten:
-        _mark_breaks(tree)
-    _collect_targets(tree, base, view, max_targets)
-    root = tree.root
-    view.text = _collapse(root.text(separator="") if root is not None else "")
-    return view
-
-
-def _collect_targets(tree: LexborHTMLParser, base: str | None, view: HtmlView, limit: int) -> None:
-    """Anchors (with their displayed text), form actions and remote images, ``limit`` of each at most."""
-    anchors = tree.css("a[href], area[href]")
-    forms = tree.css("form[action]")
-    images = tree.css("img[src], input[src]")  # <input type=image> is a picture button
-    view.skipped = sum(max(0, len(nodes) - limit) for nodes in (anchors, forms, images))
-    for node in anchors[:limit]:
-        href = _resolve(node.attrs.get("href"), base)
-        if href:
-            view.anchors.append((href, _displayed_text(node)))
-    for node in forms[:limit]:
-        action = _resolve(node.attrs.get("action"), base)
-        if action:
-            view.forms.append(action)
-    for node in images[:limit]:
-        src = _resolve(node.attrs.get("src"), base)
-        if src and src[:8].lower().startswith(("http://", "https://")):
-            view.images.append(src)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -772,21 +692,6 @@ def _estimated_depth(data: bytes, limit: int) -> int:
     return _deepest((match.group(0)[:2] != b"--" for match in _DECLARATION.finditer(data)), limit)
 
 
-def _deepest(opens: Iterable[bool], limit: int) -> int:
-    """Deepest nesting reached by a stream of opening (True) and closing (False) events; stops past ``limit``."""
-    depth = deepest = 0
-    for is_open in opens:
-        if not is_open:
-            depth = max(0, depth - 1)
-            continue
-        depth += 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > limit:
-                break
-    return deepest
-
-
 def _children(part: MimeMessage) -> list[MimeMessage] | None:
     """Sub-parts of a multipart or message/* part, ``None`` for a leaf."""
     if not part.is_multipart():
@@ -870,33 +775,6 @@ def _codec(charset: str) -> str | None:
     return info.name
 
 
-def _fix_surrogates(value: str) -> str:
-    """Strings with raw 8-bit bytes (kept as surrogates by the parser) or lone surrogates made clean.
-
-    Raw header bytes are decoded as UTF-8 (what modern senders mean), else Windows-1252. Lone surrogates
-    (UTF-7 can produce them) become U+FFFD: every string leaving the parser must encode to UTF-8.
-    """
-    if value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-        return value
-    except UnicodeEncodeError:
-        pass
-    raw = value.encode("utf-8", errors="surrogateescape") if _only_escapes(value) else None
-    if raw is not None:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.decode("cp1252", errors="replace")
-    return value.encode("utf-16", errors="surrogatepass").decode("utf-16", errors="replace")
-
-
-def _only_escapes(value: str) -> bool:
-    """True when every surrogate in ``value`` is a surrogateescape'd byte (U+DC80..U+DCFF)."""
-    return _OTHER_SURROGATE.search(value) is None
-
-
 def _unfold(value: str) -> str:
     """RFC 5322 unfolding: line breaks inside a header value are removed, the following blank kept."""
     if "\n" not in value and "\r" not in value:
@@ -955,130 +833,4 @@ def _display_name(value: str) -> str | None:
     value = value.strip()
     return value[:512] or None
 
-
-def _html_depth(html: str, limit: int) -> int:
-    """Estimated element nesting of an HTML document (0 when it has too few tags to matter).
-
-    Void elements and elements whose end tag is implied (``p``, ``li``, ``td``...) do not count, so that
-    sloppy but flat HTML is not mistaken for deep HTML; stray ``<`` in scripts only make the estimate high.
-    """
-    if html.count("<") <= _FEW_TAGS:
-        return 0
-    opens = (not match.group(1) for match in _TAG.finditer(html) if match.group(2).lower() not in _NO_NESTING)
-    return _deepest(opens, limit)
-
-
-def flatten_html(html: str, *, marker: str = "<br>") -> str:
-    """HTML without its structure, for documents too deep to parse safely (linear time).
-
-    Scripts and styles go with their content, block tags become ``marker`` (a line break), other tags are
-    dropped except links, images and forms, so the text and the targets survive.
-    """
-    html = _drop_hidden_elements(html)
-    html = _FLAT_BLOCK.sub(marker, html)
-    return _FLAT_OTHER.sub("", html)
-
-
-def _drop_hidden_elements(html: str) -> str:
-    """``<script>`` and ``<style>`` elements removed with their content (one forward pass)."""
-    lower = html.lower()
-    out: list[str] = []
-    pos = 0
-    while (match := _HIDDEN_ELEMENT.search(html, pos)) is not None:
-        out.append(html[pos:match.start()])
-        end = lower.find("</" + match.group(1).lower(), match.end())
-        if end == -1:
-            return "".join(out)
-        close = lower.find(">", end)
-        pos = len(html) if close == -1 else close + 1
-    out.append(html[pos:])
-    return "".join(out)
-
-
-def _collapse(text: str) -> str:
-    """White space collapsed to single spaces; our break marks become line breaks, empty lines dropped.
-
-    ``str.split()`` runs in C and also folds no-break and other Unicode spaces (NFKC would anyway).
-    """
-    lines = []
-    for chunk in text.split(_BREAK):
-        words = chunk.split()
-        if words:
-            lines.append(" ".join(words))
-    return "\n".join(lines)
-
-
-def _mark_breaks(tree: LexborHTMLParser) -> None:
-    """Insert the break sentinel around block elements and after ``<br>``; a space after table cells."""
-    for node in tree.css(_BLOCK_SELECTOR):
-        node.insert_before(_BREAK)
-        node.insert_after(_BREAK)
-    for node in tree.css("br"):
-        node.insert_after(_BREAK)
-    for node in tree.css("td, th"):
-        node.insert_after(" ")
-
-
-def _displayed_text(anchor: LexborNode) -> str:
-    """What the reader sees for a link: its text, or for an image link the image's alt, title or name."""
-    text = " ".join(anchor.text(separator="").split())
-    if text:
-        return text[:_MAX_DISPLAYED]
-    for img in anchor.css("img, input[src]"):
-        attrs = img.attrs
-        for key in ("alt", "title"):
-            value = (attrs.get(key) or "").strip()
-            if value:
-                return " ".join(value.split())[:_MAX_DISPLAYED]
-        src = (attrs.get("src") or "").strip()
-        if src:
-            try:
-                name = basename(urlsplit(src).path)
-            except ValueError:
-                name = ""
-            if name:
-                return unquote(name)[:_MAX_DISPLAYED]
-    title = (anchor.attrs.get("title") or "").strip()
-    return " ".join(title.split())[:_MAX_DISPLAYED]
-
-
-def _resolve(value: str | None, base: str | None) -> str | None:
-    """An attribute URL as a browser reads it: outer blanks and inner tabs/newlines removed, base applied."""
-    if not value:
-        return None
-    url = value.strip().translate(_URL_JUNK)
-    if not url:
-        return None
-    if url.startswith("//"):
-        return "https:" + url
-    if base and ":" not in url.split("/", 1)[0]:
-        try:
-            return urljoin(base, url)
-        except ValueError:
-            return None
-    return url
-
-
-def _base_href(tree: LexborHTMLParser) -> str | None:
-    node = tree.css_first("base[href]")
-    if node is None:
-        return None
-    href = _resolve(node.attrs.get("href"), None)
-    return href if href and "://" in href[:16] else None
-
-
-def _meta_refreshes(tree: LexborHTMLParser, base: str | None) -> list[str]:
-    """Targets of ``<meta http-equiv="refresh" content="0; url=...">`` (redirects in HTML attachments)."""
-    out: list[str] = []
-    for node in tree.css("meta[http-equiv]"):
-        attrs = node.attrs
-        if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
-            continue
-        content = attrs.get("content") or ""
-        _, sep, target = content.partition("=") if "url" in content.lower() else ("", "", "")
-        target = target.strip().strip("'\"")
-        url = _resolve(target, base) if sep else None
-        if url:
-            out.append(url)
-    return out
 
