@@ -40,7 +40,7 @@ from sentinelle import Engine, __version__  # noqa: E402
 from sentinelle.detectors import registered  # noqa: E402
 from sentinelle.errors import SentinelleError  # noqa: E402
 from sentinelle.model import Message  # noqa: E402
-from sentinelle.textmodel import normalise, tokens  # noqa: E402
+from sentinelle.textmodel import tokens  # noqa: E402
 from sentinelle.textnorm import fold  # noqa: E402
 
 FLAGGED = frozenset({"fraud", "suspicious"})
@@ -70,7 +70,7 @@ class Run:
 
 def model_key(msg: Message) -> str:
     text = msg.subject + "\n" + msg.text if msg.subject else msg.text
-    return " ".join(tokens(normalise(fold(text))))
+    return " ".join(tokens(fold(text)))
 
 
 def load_items(engine: Engine, corpus: Path, split: str, screenshots: bool, domains: bool) -> list[Item]:

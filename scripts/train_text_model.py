@@ -46,7 +46,6 @@ from sentinelle.textmodel import (  # noqa: E402
     FORMAT,
     bigram_feature,
     load_model_file,
-    normalise,
     save_model,
     scale,
     token_features,
@@ -75,7 +74,7 @@ HAM_MAX_FPR = 0.005
 def model_tokens(engine: Engine, doc: cs.Doc) -> list[str]:
     msg = engine.parse(doc.source if isinstance(doc.source, Path) else str(doc.source), kind=doc.kind)
     text = msg.subject + "\n" + msg.text if msg.subject else msg.text
-    return tokens(normalise(fold(text)))
+    return tokens(fold(text))
 
 
 def load(corpus: Path) -> list[tuple[cs.Doc, list[str], str]]:

@@ -58,17 +58,20 @@ FEATURES: dict[str, Any] = {
     "max_tokens": 600,
     "length_prior": 16,
     "hash": "crc32",
-    "norm": "digits->0, links->\\x01, emails->\\x02, quote markers and date lines blanked",
+    "norm": "digits->0, link or address chunks->\\x01/\\x02, quote markers and date lines blanked",
 }
 
-_LINK = re.compile(
-    r"(?:https?|hxxps?)://\S+|www\.\S+"
-    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*(?:\.|\[\.\])(?:[a-z]{2,12})\b(?:/\S*)?"
-)
-_EMAIL = re.compile(r"[^\s@<>()\[\]]+@[^\s@<>()\[\]]+\.[a-z]{2,}")
 _QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t>]*)+")
 _DATE_LINE = re.compile(r"(?m)^[ \t]*(?:date|sent|envoye|le)[ \t]*:[^\n]*")
+_DATE_CUES = ("date", "sent", "envoye", "le:", "le ", "le\t")  # a _DATE_LINE match contains one of these
+_CHUNK = re.compile(r"\S+")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# Applied to one white-space-delimited chunk of bounded length (so their backtracking is bounded too).
+_EMAIL_IN_CHUNK = re.compile(r"[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_DOMAIN_CHUNK = re.compile(
+    r"[(\[<\"'«]*[a-z0-9-]+(?:(?:\.|\[\.\])[a-z0-9-]+)*(?:\.|\[\.\])[a-z]{2,12}(?:[/?#]\S*)?[)\]>\"'».,;:!?]*"
+)
+_MAX_CHUNK_MATCH = 160
 _DIGITS = str.maketrans("123456789", "000000000")
 LINK_TOKEN = "\x01"
 EMAIL_TOKEN = "\x02"
@@ -76,49 +79,67 @@ _PLACEHOLDERS = frozenset((LINK_TOKEN, EMAIL_TOKEN))
 _BIGRAM_MIX = 0x9E3779B1
 _TOKEN_SALT = b"\x03"
 _CACHE_LIMIT = 200_000
+MIN_TOKENS = 5  # below this, wording says too little (a greeting, a one-word reply): not scored
 
 
 def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
-def _placeholder(char: str) -> Any:
-    def sub(match: re.Match[str]) -> str:
-        return char + " " * (match.end() - match.start() - 1)
-
-    return sub
-
-
-_LINK_SUB = _placeholder(LINK_TOKEN)
-_EMAIL_SUB = _placeholder(EMAIL_TOKEN)
-
-
-def normalise(folded: str, max_chars: int = FEATURES["max_chars"]) -> str:
-    """Volatile parts out, every character kept at its offset (see the module docstring)."""
+def _blank_lines(folded: str, max_chars: int) -> str:
+    """The text cut to ``max_chars`` with quote markers and date lines blanked (offsets kept)."""
     text = folded[:max_chars]
-    if "@" in text:
-        text = _EMAIL.sub(_EMAIL_SUB, text)
-    if "." in text or "/" in text:
-        text = _LINK.sub(_LINK_SUB, text)
     if ">" in text:
         text = _QUOTE.sub(_blank, text)
-    if ":" in text:
+    if ":" in text and any(cue in text for cue in _DATE_CUES):  # the regex alone costs more than these scans
         text = _DATE_LINE.sub(_blank, text)
-    return text.translate(_DIGITS)
+    return text
 
 
-def tokens(normalised: str, max_tokens: int = FEATURES["max_tokens"]) -> list[str]:
-    return _TOKEN.findall(normalised)[:max_tokens]
+def _placeholder(chunk: str) -> str | None:
+    """LINK_TOKEN or EMAIL_TOKEN when a white-space-delimited chunk is a link or an address, else None."""
+    if "." not in chunk and "/" not in chunk and "@" not in chunk:
+        return None
+    if "://" in chunk or chunk.startswith(("www.", "(www.", "<www.")):
+        return LINK_TOKEN
+    if len(chunk) > _MAX_CHUNK_MATCH:
+        return None
+    if "@" in chunk and _EMAIL_IN_CHUNK.search(chunk):
+        return EMAIL_TOKEN
+    if _DOMAIN_CHUNK.fullmatch(chunk):
+        return LINK_TOKEN
+    return None
 
 
-def token_spans(normalised: str, max_tokens: int = FEATURES["max_tokens"]) -> list[tuple[int, int]]:
-    """Offsets of the tokens of ``tokens`` (same order, same count)."""
-    out: list[tuple[int, int]] = []
-    for match in _TOKEN.finditer(normalised):
-        if len(out) >= max_tokens:
+def tokens(folded: str) -> list[str]:
+    """The model's tokens of a folded text: runs of word characters and single punctuation marks, digits as
+    ``0``, each link or e-mail address one placeholder, quote markers and date lines gone."""
+    chunks = _blank_lines(folded, FEATURES["max_chars"]).split()
+    for i, chunk in enumerate(chunks):
+        if "." in chunk or "/" in chunk or "@" in chunk:
+            ph = _placeholder(chunk)
+            if ph is not None:
+                chunks[i] = ph
+    return _TOKEN.findall(" ".join(chunks).translate(_DIGITS))[: FEATURES["max_tokens"]]
+
+
+def token_spans(folded: str) -> list[tuple[int, int, str]]:
+    """The tokens of ``tokens(folded)`` (same order and count) with their offsets in ``folded``."""
+    text = _blank_lines(folded, FEATURES["max_chars"])
+    limit = FEATURES["max_tokens"]
+    out: list[tuple[int, int, str]] = []
+    for chunk in _CHUNK.finditer(text):
+        ph = _placeholder(chunk.group())
+        if ph is not None:
+            out.append((chunk.start(), chunk.end(), ph))
+        else:
+            base = chunk.start()
+            out.extend(
+                (base + t.start(), base + t.end(), t.group()) for t in _TOKEN.finditer(chunk.group().translate(_DIGITS))
+            )
+        if len(out) >= limit:
             break
-        out.append(match.span())
-    return out
+    return out[:limit]
 
 
 def token_features(token: str, char_ngrams: Sequence[int], mask: int) -> tuple[list[int], int]:
@@ -182,29 +203,30 @@ class TextModel:
         self.platt_a = float(meta["platt_a"])
         self.platt_b = float(meta["platt_b"])
         self.threshold = float(meta["threshold"])
-        self._cache: dict[str, tuple[float, int]] = {}
+        self._cache: dict[str, tuple[float, int, int]] = {}
 
-    def _token(self, tok: str) -> tuple[float, int]:
+    def _token(self, tok: str) -> tuple[float, int, int]:
+        """(sum of the token's own weights, its hash, its hash pre-mixed as the left side of a bigram)."""
         hit = self._cache.get(tok)
         if hit is None:
             feats, own = token_features(tok, self._ngrams, self._mask)
             w = self._w
-            hit = (sum([w[i] for i in feats]), own)
+            hit = (sum([w[i] for i in feats]), own, own * _BIGRAM_MIX)
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[tok] = hit
         return hit
 
     def raw_score(self, toks: Sequence[str]) -> float:
-        w, mask, token = self._w, self._mask, self._token
-        total = 0.0
-        prev = -1
-        for tok in toks:
-            value, own = token(tok)
-            total += value
-            if prev >= 0:
-                total += w[bigram_feature(prev, own, mask)]
-            prev = own
+        """``bias + scale * (token weights + bigram weights)``; the hot path, hence its plain-loop shape."""
+        if not toks:
+            return self.bias
+        get, token = self._cache.get, self._token
+        entries = [get(t) or token(t) for t in toks]
+        w, mask = self._w, self._mask
+        total = sum([e[0] for e in entries])
+        pairs = zip(entries, entries[1:], strict=False)
+        total += sum([w[((a[2] ^ b[1]) * 0x85EBCA6B >> 7) & mask] for a, b in pairs])
         return self.bias + total * scale(len(toks))
 
     def calibrate(self, raw: float) -> float:
@@ -215,7 +237,9 @@ class TextModel:
         return e / (1.0 + e)
 
     def assess(self, folded: str) -> Assessment:
-        toks = tokens(normalise(folded))
+        toks = tokens(folded)
+        if len(toks) < MIN_TOKENS:
+            return Assessment(self.calibrate(self.bias), self.bias, len(toks))
         raw = self.raw_score(toks)
         return Assessment(self.calibrate(raw), raw, len(toks))
 
@@ -225,16 +249,15 @@ class TextModel:
     def top_phrases(self, folded: str, limit: int = 3) -> list[tuple[int, int, float]]:
         """The spans that pushed most towards scam: each word with its neighbours' pair weights, merged into
         short non-overlapping phrases, strongest first (only positive contributions)."""
-        norm = normalise(folded)
-        spans = token_spans(norm)
+        spans = token_spans(folded)
         if not spans:
             return []
         factor = scale(len(spans))
         singles: list[float] = []
         owns: list[int] = []
-        for a, b in spans:
-            value, own = self._token(norm[a:b])
-            singles.append(value * factor if norm[a:b] not in _PLACEHOLDERS else 0.0)
+        for _, _, tok in spans:
+            value, own, _ = self._token(tok)
+            singles.append(value * factor if tok not in _PLACEHOLDERS else 0.0)
             owns.append(own)
         pairs = [self._w[bigram_feature(owns[i], owns[i + 1], self._mask)] * factor for i in range(len(spans) - 1)]
         # A window of up to three tokens, scored by its tokens and the pairs inside it; windows made only of
@@ -245,7 +268,7 @@ class TextModel:
                 j = i + width
                 if j > len(spans):
                     break
-                if not any(norm[a:b][0].isalnum() for a, b in spans[i:j]):
+                if not any(tok[0].isalnum() for _, _, tok in spans[i:j]):
                     continue
                 value = sum(singles[i:j]) + sum(pairs[i : j - 1])
                 windows.append((value / (1 + 0.35 * (width - 1)), i, j))

@@ -20,10 +20,9 @@ from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from ..model import Evidence, Kind, Message
-from ..textmodel import TextModel, load_model_file
+from ..textmodel import MIN_TOKENS, TextModel, load_model_file
 from .base import Context, register
 
-_MIN_TOKENS = 5  # below this, wording says too little (a greeting, a one-word reply)
 _MAX_QUOTE = 60
 _MAX_PHRASES = 3
 _SPACES = re.compile(r"\s+")
@@ -61,7 +60,7 @@ class TextModelResemblance:
         folded = ctx.folded
         assessment = model.assess(folded)
         threshold = model.threshold if self.threshold is None else self.threshold
-        if assessment.token_count < _MIN_TOKENS or assessment.probability < threshold:
+        if assessment.token_count < MIN_TOKENS or assessment.probability < threshold:
             return
         text = ctx.text
         quotes = (_quote(text[start:end]) for start, end, _ in model.top_phrases(folded, limit=5))
