@@ -240,6 +240,8 @@ def load_knowledge(extra_profile_dirs: Iterable[Path] = ()) -> Knowledge:
         "lists/suspicious_tlds.txt",
         "lists/free_subdomain_hosts.txt",
         "redirect_wrappers.toml",
+        "text_model.npz",  # read by textmodel.py; part of the digest because it changes verdicts
+        "speech.toml",
     ):
         files[name] = _data_file(name)
         digest.update(name.encode() + b"\0" + files[name][1])
