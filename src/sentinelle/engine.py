@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import _version
@@ -17,6 +18,7 @@ from .advice import choose_advice, choose_channels
 from .attribution import attribute
 from .config import Config
 from .errors import DataError, InputError, UnsupportedInput
+from .fetch import FetchedPage
 from .media.merge import with_reading
 from .model import (
     Anomaly,
@@ -31,13 +33,14 @@ from .model import (
 from .parsing.decode import decode_bytes
 from .parsing.detect_kind import kind_from_bytes, kind_from_path, kind_from_text
 from .parsing.text import parse_text_message
+from .presentation import attribute_page
 from .privacy import redact
 from .resources import LANGS, Knowledge, load_knowledge
 from .scoring import score
 
-Source = str | bytes | Path
+Source = str | bytes | Path | FetchedPage
 _SUPPORTED_KINDS = frozenset(
-    {Kind.SMS, Kind.CALL, Kind.VOICEMAIL, Kind.URL, Kind.PHONE, Kind.EMAIL, Kind.IMAGE, Kind.AUDIO}
+    {Kind.SMS, Kind.CALL, Kind.VOICEMAIL, Kind.URL, Kind.PHONE, Kind.EMAIL, Kind.IMAGE, Kind.AUDIO, Kind.WEBPAGE}
 )
 _MEDIA_KINDS = frozenset({Kind.IMAGE, Kind.AUDIO})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg (compound file)
@@ -105,12 +108,27 @@ class Engine:
 
     # ------------------------------------------------------------------ parsing
     def parse(
-        self, source: Source, *, kind: Kind | str | None = None, sender: str | None = None, caller_id: str | None = None
+        self,
+        source: Source,
+        *,
+        kind: Kind | str | None = None,
+        sender: str | None = None,
+        caller_id: str | None = None,
+        url: str | None = None,
     ) -> Message:
         """Turn raw input into a ``Message``; ``InputError`` only when nothing at all can be read."""
         wanted = _kind(kind)
         limits = self.config.limits
         data: bytes | None = None
+        # --- web pages (issue 9): a page's address makes the input a web page; a fetched page is one.
+        if isinstance(source, FetchedPage):
+            return self._parse_fetched(source, url)
+        if url is not None:
+            if wanted not in (None, Kind.WEBPAGE):
+                raise InputError(
+                    f"l'adresse (url) est celle d'une page web : type « webpage » attendu, pas « {wanted} »"
+                )
+            wanted = Kind.WEBPAGE
         if isinstance(source, Path):
             try:
                 if not source.is_file():
@@ -129,6 +147,8 @@ class Engine:
             found = wanted or kind_from_bytes(source[:4096].encode("utf-8", "replace"))
             if found in _MEDIA_KINDS:
                 raise InputError(f"une entrée de type « {found.value} » se donne en fichier ou en octets, pas en texte")
+            if found is Kind.WEBPAGE:  # already text: its <meta charset> no longer applies
+                return self._parse_webpage(source.encode("utf-8", "surrogatepass"), url, charset="utf-8")
             if found is Kind.EMAIL:
                 data = source.encode("utf-8", "surrogateescape")
             else:
@@ -140,6 +160,8 @@ class Engine:
         self._require_supported(found)
         if found is Kind.EMAIL:
             return self._parse_email(data)
+        if found is Kind.WEBPAGE:
+            return self._parse_webpage(data, url)
         # A picture or a recording is read as such when its bytes say so, or when nothing else was asked
         # (then the file name may decide); a text file named .mp3 and checked as a voicemail stays text.
         media = kind_from_bytes(data[:4096]) if sniffed in _MEDIA_KINDS else None
@@ -181,6 +203,29 @@ class Engine:
 
         return parse_email(data, **options)  # type: ignore[arg-type]
 
+    def _parse_webpage(self, data: bytes, url: str | None, **fetch: object) -> Message:
+        """A saved page (HTML, MHTML, WARC) or a fetched one, with its address (``parsing/webpage.py``)."""
+        from .parsing.webpage import parse_webpage
+
+        return parse_webpage(
+            data,
+            url=url,
+            limits=self.config.limits,
+            callback_cues=self.knowledge.keywords.callback_cues,
+            known_short=self._known_short,
+            **fetch,  # type: ignore[arg-type]
+        )
+
+    def _parse_fetched(self, page: FetchedPage, url: str | None) -> Message:
+        """A page brought back by ``sentinelle.fetch.fetch_page``: its redirects are links of their own."""
+        msg = self._parse_webpage(
+            page.body, url or page.url, redirects=page.redirects, status=page.status, charset=page.charset, fetched=True
+        )
+        if page.truncated:
+            cut = Anomaly("PAGE_FETCH_TRUNCATED", {"limit": str(len(page.body))}, "page")
+            msg = replace(msg, anomalies=(*msg.anomalies, cut))
+        return msg
+
     def _parse_media(
         self, data: bytes, media: Kind | None, wanted: Kind | None, sender: str | None, caller_id: str | None
     ) -> Message:
@@ -220,10 +265,11 @@ class Engine:
         caller_id: str | None = None,
         profile: str | None = None,
         lang: str | None = None,
+        url: str | None = None,
     ) -> Verdict:
         """Parse then analyse one input. See ``sentinelle.analyze`` for the parameters."""
         started = time.perf_counter()
-        msg = self.parse(source, kind=kind, sender=sender, caller_id=caller_id)
+        msg = self.parse(source, kind=kind, sender=sender, caller_id=caller_id, url=url)
         return self.analyze_message(msg, profile=profile, lang=lang, started=started)
 
     def analyze_many(self, sources: Iterable[Source], **options: str | None) -> Iterator[Verdict]:
@@ -243,7 +289,9 @@ class Engine:
             raise InputError(f"langue non prise en charge : {lang!r} (fr ou en)")
         if profile is not None and profile not in {p.id for p in self.knowledge.profiles}:
             raise InputError(f"profil inconnu : {profile!r}")
-        ctx = Context(msg, self.knowledge, lang=lang, forced_profile=profile, attribute=attribute)
+        # A web page claims an organisation by how it presents itself, not by a mention in its text.
+        claimer = attribute_page if msg.kind is Kind.WEBPAGE else attribute
+        ctx = Context(msg, self.knowledge, lang=lang, forced_profile=profile, attribute=claimer)
         evidence: list[Evidence] = []
         failures: list[DetectorFailure] = []
         ran: list[str] = []

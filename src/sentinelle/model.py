@@ -133,11 +133,64 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class FormField:
+    """One input of a web form: its name, its type and the words shown with it (label, placeholder...)."""
+
+    name: str  # name or id attribute, as written (kits use "cc", "cvv", "nir"...)
+    type: str  # input type ("text", "password", "file", "hidden"...), "select" or "textarea"
+    label: str = ""  # label, placeholder, aria-label, title and accepted file types, joined
+    autocomplete: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageForm:
+    """A form of a web page: where it sends what is typed, and what it asks for.
+
+    ``action`` is the resolved target (the page's own address when the form has none); ``hidden`` is true
+    when the form sits inside an element hidden at load, the later step of a step-by-step flow.
+    """
+
+    action: str
+    method: str
+    fields: tuple[FormField, ...] = ()
+    location: str = ""
+    hidden: bool = False
+    text: str = ""  # the words inside the form (labels, buttons), capped
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What a web page is besides its text: its address, how it presents itself, its forms and scripts.
+
+    Filled by ``parsing/webpage.py`` for ``Kind.WEBPAGE``; every tuple is capped there. ``url`` is the page's
+    address (given by the user, read from a WARC or MHTML file, or the last hop of a fetch); ``redirects``
+    the addresses a fetch went through before it. ``scripts`` holds inline script text, ``resources`` every
+    address the page loads by itself (pictures, stylesheets, scripts, icons).
+    """
+
+    url: str = ""
+    host: str = ""
+    registrable_domain: str = ""
+    title: str = ""
+    headings: tuple[str, ...] = ()
+    images: tuple[tuple[str, str], ...] = ()  # (absolute address, alt or title text)
+    icons: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()
+    forms: tuple[PageForm, ...] = ()
+    emails: tuple[str, ...] = ()  # contact addresses: mailto: targets and addresses written in the page
+    redirects: tuple[str, ...] = ()
+    fetched: bool = False
+    status: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """One normalised message, whatever the channel.
 
     ``text`` is what the person reads (HTML rendered to text, transcript, OCR output), Unicode-normalised
-    with zero-width and bidi characters removed (their removal is recorded in ``anomalies``).
+    with zero-width and bidi characters removed (their removal is recorded in ``anomalies``). ``page``
+    describes a web page beyond its text (``Kind.WEBPAGE``).
     """
 
     kind: Kind
@@ -153,6 +206,8 @@ class Message:
     # Characters removed from the text by normalisation (zero-width, bidi controls), counted: a word broken
     # by invisible characters is an evasion trick, not an accident.
     hidden_characters: int = 0
+    # A web page's address, forms, scripts and presentation (``Kind.WEBPAGE`` only).
+    page: Page | None = None
 
     def header(self, name: str) -> list[str]:
         """All values of a header, case-insensitively, in message order."""

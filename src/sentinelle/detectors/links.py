@@ -128,6 +128,8 @@ class LinkDestinations:
             if (
                 claim is not None
                 and link.source is not LinkSource.HTML_IMAGE  # pixels and logos: BRAND_IMAGE_FOREIGN_HOST's job
+                # A web page's own anchors (social networks, partners) say little; its address and forms do.
+                and not (msg.kind is Kind.WEBPAGE and link.source is LinkSource.HTML_ANCHOR)
                 and not claim.profile.is_official_domain(link.registrable_domain)
                 and not ("." + link.registrable_domain).endswith(_STATE_SUFFIX)
             ):

@@ -29,6 +29,8 @@ class NeverAsksPolicy:
         claim = ctx.claim
         if claim is None or not ctx.requested:
             return
+        if msg.page is not None and claim.profile.is_official_domain(msg.page.registrable_domain):
+            return  # the organisation's own site asking for its own login is not a message in its name
         channel = msg.kind.value
         for rule in claim.profile.never_asks:
             hits = ctx.requested.get(rule.category)

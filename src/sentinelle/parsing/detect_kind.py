@@ -49,6 +49,8 @@ _SUFFIXES = {
     ".html": Kind.WEBPAGE,
     ".htm": Kind.WEBPAGE,
     ".mhtml": Kind.WEBPAGE,
+    ".mht": Kind.WEBPAGE,
+    ".warc": Kind.WEBPAGE,
 }
 
 
@@ -70,6 +72,9 @@ def kind_from_bytes(head: bytes) -> Kind | None:
         return Kind.EMAIL  # OLE compound file: an Outlook .msg
     stripped = head.lstrip().lower()
     if stripped.startswith((b"<!doctype html", b"<html")):
+        return Kind.WEBPAGE
+    # Saved pages: a WARC record, or an MHTML file (its headers look like an e-mail's, its markers do not).
+    if stripped.startswith(b"warc/") or b"snapshot-content-location:" in stripped or b"<saved by " in stripped[:200]:
         return Kind.WEBPAGE
     if stripped.startswith(b"from ") and b"\n" in stripped:  # mbox separator line
         return Kind.EMAIL

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["BREAK", "HtmlView", "base_href", "collapse", "deepest", "displayed_text", "fix_surrogates",
-           "flatten_html", "html_depth", "html_to_text", "mark_breaks", "resolve_url"]
+           "flatten_html", "html_depth", "html_to_text", "mark_breaks", "parse_html", "render_tree", "resolve_url"]
 
 # HTML rendering: block elements start a new line, table cells are separated by a space. The sentinel
 # marks "line break here" through selectolax's text extraction, which otherwise glues blocks together;
@@ -67,11 +67,25 @@ def html_to_text(html: str, *, max_targets: int = 10_000, flatten: bool = False)
     ``max_targets`` anchors, forms and images each are read. ``flatten`` first removes the structure
     (``flatten_html``), for documents too deep for the HTML tree builder.
     """
+    return render_tree(parse_html(html, flatten=flatten), max_targets=max_targets, flatten=flatten)
+
+
+def parse_html(html: str, *, flatten: bool = False) -> LexborHTMLParser:
+    """The document tree of ``html`` (repaired strings, NULs removed, flattened first when asked)."""
     html = _fix_surrogates(html).replace("\x00", "").replace(_BREAK, " ")
     if flatten:
         html = flatten_html(html, marker=_BREAK)
-    tree = LexborHTMLParser(html)
-    base = _base_href(tree)
+    return LexborHTMLParser(html)
+
+
+def render_tree(tree: LexborHTMLParser, *, max_targets: int = 10_000, flatten: bool = False,
+                base: str | None = None) -> HtmlView:
+    """The text and targets of a parsed document (``html_to_text`` after ``parse_html``); alters the tree.
+
+    Relative addresses are resolved against the document's ``<base href>``, else against ``base`` (the
+    address a web page was served from).
+    """
+    base = _base_href(tree) or base
     view = HtmlView(text="", refreshes=_meta_refreshes(tree, base))
     tree.strip_tags(_DROPPED_TAGS)
     if not flatten:
