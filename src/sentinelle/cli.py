@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ._version import __version__
-from .engine import Engine
+from .engine import Engine, Source
 from .errors import DataError, InputError
 from .exit_codes import EXIT_FLAGGED, EXIT_INPUT, EXIT_INTERNAL, EXIT_NO_SIGN, guarded
 from .model import Kind, Level, Verdict
@@ -88,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--max-audio-seconds", type=float, help="durée d'enregistrement transcrite au plus (300 s par défaut)"
     )
+    # --- web pages (issue 9) ---
+    check.add_argument("--url", help="adresse de la page web analysée (page enregistrée, ou à récupérer avec --fetch)")
+    check.add_argument(
+        "--fetch", action="store_true", help="récupérer la page de --url (réseau ; sans JavaScript ni cookies)"
+    )
+    # --- end web pages ---
     scan = sub.add_parser("scan", help="analyser en lot des dossiers, fichiers mbox et dossiers Maildir")
     scan.add_argument("paths", nargs="+", help="fichiers .eml, mbox, dossiers Maildir ou dossiers")
     scan.add_argument("--jsonl", action="store_true", help="une ligne JSON par message (avec un champ source)")
@@ -209,15 +215,30 @@ def _check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     """``sentinelle check``: one input, one report (or ``Verdict.to_dict()`` with ``--json``)."""
     from . import default_engine
 
-    source = _read_source(args, stdin)
+    web = args.url or args.fetch  # issue 9: a web page's address, or a page to fetch
+    source, url, kind = _page_input(args, stdin) if web else (_read_source(args, stdin), None, args.kind)
     verdict = _engine_for(args, default_engine).analyze(
-        source, kind=args.kind, sender=args.sender, caller_id=args.caller_id, profile=args.profile, lang=args.lang
+        source, kind=kind, sender=args.sender, caller_id=args.caller_id, profile=args.profile, lang=args.lang, url=url
     )
     if args.json:
         out.write(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(render_report(verdict, args.lang) + "\n")
     return EXIT_FLAGGED if verdict.level in (Level.FRAUD, Level.SUSPICIOUS) else EXIT_NO_SIGN
+
+
+def _page_input(args: argparse.Namespace, stdin: TextIO) -> tuple[Source, str | None, str | None]:
+    """``--url`` and ``--fetch`` (issue 9): a saved page with its address, a page fetched on explicit request, or
+    the address alone (judged as a link)."""
+    from .fetch import fetch_page
+
+    if args.fetch:
+        if not args.url or args.file is not None or args.text is not None:
+            raise InputError("--fetch récupère la page de --url : donnez --url, sans fichier ni --text")
+        return fetch_page(args.url), None, None
+    if args.file is None and args.text is None:
+        return args.url, None, args.kind or Kind.URL.value  # only the address: judged as a link
+    return _read_source(args, stdin), args.url, args.kind
 
 
 def _scan(args: argparse.Namespace, out: TextIO) -> int:

@@ -98,6 +98,8 @@ class FetchError(InputError):
     """
 
     def __init__(self, code: str, message: str, *, url: str = "", redirects: Sequence[str] = ()) -> None:
+        if redirects:
+            message += f" (redirections suivies : {' -> '.join(r[:200] for r in redirects[:10])})"
         super().__init__(message)
         self.code = code
         self.url = url
