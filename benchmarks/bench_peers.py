@@ -1,7 +1,9 @@
 """Side by side with SpamAssassin and Rspamd (a script, not a test): the same e-mails, one run, same concurrency.
 
 Draws a labelled sample with a fixed seed from ``../shared/corpus/email/{phish,phish_fr,ham}`` (``--limit`` files
-per folder, or ``--full`` for every file), then sends it through each system in turn (never two at once):
+per folder, or ``--full`` for every file), by default only from the text model's held-out test part (``--split``:
+Sentinelle's text model was trained on the same folders), then sends it through each system in turn (never two
+at once):
 
 * ``sentinelle-lib``: the library in long-lived worker processes (``--jobs`` of them, one ``Engine`` built once in
   each before the clock starts); the latency is ``Engine.analyze`` alone, the throughput is the wall time of the
@@ -23,7 +25,8 @@ system is printed with the results (``MAPPING``). Rspamd's ``DATE_IN_PAST`` fire
 day (the machine's clock is in 2026, the legitimate mail is from 2002), so Rspamd is also reported with that
 symbol's score taken out and its action recomputed from its own thresholds (``rspamd-no-date``).
 
-    .venv/bin/python benchmarks/bench_peers.py [--limit 200 | --full] [--seed 1] [--jobs 2] [--json OUT] [--stop]
+    .venv/bin/python benchmarks/bench_peers.py [--limit 200 | --full] [--split test|all] [--seed 1] [--jobs 2]
+        [--rounds 1] [--systems sentinelle-lib,sentinelle-http,spamassassin,rspamd] [--json OUT] [--stop]
 """
 
 from __future__ import annotations
@@ -729,6 +732,39 @@ def _folder_files(corpus: Path) -> dict[str, list[str]]:
     return files
 
 
+def keep_split(corpus: Path, files: Mapping[str, list[str]], split: str) -> dict[str, list[str]]:
+    """Only the files of the text model's ``split`` part (``test``: messages its training never saw).
+
+    The part is the one ``scripts/train_text_model.py`` and ``benchmarks/eval_quality.py`` use: a hash of each
+    message's normalised wording and the seed of ``benchmarks/corpus_segments.py``. ``all`` keeps every file (the
+    model was trained on 60 % of them, so Sentinelle's figures are then flattered).
+    """
+    if split == "all":
+        return {k: list(v) for k, v in files.items()}
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import corpus_segments as cs
+
+    from sentinelle import Engine, SentinelleError
+    from sentinelle.textmodel import tokens
+    from sentinelle.textnorm import fold
+
+    engine = Engine()
+    kept: dict[str, list[str]] = {}
+    for folder, names in files.items():
+        kept[folder] = []
+        for name in names:
+            try:
+                msg = engine.parse(corpus / folder / name)
+            except SentinelleError:
+                continue  # unreadable: the model never trained on it either, but nobody can score it fairly
+            text = msg.subject + "\n" + msg.text if msg.subject else msg.text
+            if cs.split_of(" ".join(tokens(fold(text)))) == split:
+                kept[folder].append(name)
+    return kept
+
+
 def rspamd_no_date(run: Run, thresholds: Mapping[str, float | None]) -> Run:
     """The Rspamd run re-read with the clock-dependent symbols' scores removed (no new requests)."""
     outcomes = []
@@ -767,6 +803,12 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--limit", type=int, default=200, help="files drawn per folder (default 200)")
     size.add_argument("--full", action="store_true", help="every file of the three folders")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--split",
+        choices=("test", "calib", "train", "all"),
+        default="test",
+        help="draw from this part of the text model's split (default: test, the messages its training never saw)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="concurrent clients / workers for every system")
     parser.add_argument("--warmup", type=int, default=20, help="untimed messages sent to each system first")
     parser.add_argument(
@@ -795,6 +837,7 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print(f"corpus not found under {args.corpus}", file=sys.stderr)
         return 2
+    files = keep_split(args.corpus, files, args.split)
     items = draw_sample(files, None if args.full else args.limit, args.seed)
     raws = [(args.corpus / it.file).read_bytes() for it in items]
     warmup = min(args.warmup, len(items))
@@ -802,7 +845,8 @@ def main(argv: list[str] | None = None) -> int:
     host, _, port = args.spamd.rpartition(":")
     info = machine()
     print(
-        f"sample: {dict(counts)} (seed {args.seed}, {'all files' if args.full else f'limit {args.limit}/folder'}), "
+        f"sample: {dict(counts)} of split {args.split} (seed {args.seed}, "
+        f"{'every file' if args.full else f'limit {args.limit}/folder'}), "
         f"{sum(map(len, raws)) / len(raws) / 1024:.1f} KiB mean; {args.jobs} clients; {info['cpus']} CPUs "
         f"({info['cpu']}); sentinelle {info['sentinelle']}",
         file=sys.stderr,
@@ -897,7 +941,13 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         doc = {
             "machine": info,
-            "sample": {"seed": args.seed, "limit": None if args.full else args.limit, "counts": dict(counts)},
+            "sample": {
+                "split": args.split,
+                "split_sizes": {k: len(v) for k, v in files.items()},
+                "seed": args.seed,
+                "limit": None if args.full else args.limit,
+                "counts": dict(counts),
+            },
             "jobs": args.jobs,
             "warmup": warmup,
             "rounds": args.rounds,
