@@ -172,7 +172,7 @@ class Page:
     host: str = ""
     registrable_domain: str = ""
     title: str = ""
-    headings: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()  # site name (og:site_name...) and h1 headings
     images: tuple[tuple[str, str], ...] = ()  # (absolute address, alt or title text)
     icons: tuple[str, ...] = ()
     resources: tuple[str, ...] = ()

@@ -7,6 +7,11 @@ the first words of the page (the banner), its address, and the assets it loads f
 site (phishing kits hot-link the official logo and style sheets rather than copying them). ``presentations``
 lists, per profile, these cues; ``attribute_page`` is the engine's attribution step for web pages.
 
+Cues are not equal. The title, the ``h1`` headings and site name, the favicon and the address are the
+page's name for itself (*primary* cues); the banner, the pictures and the hot-linked assets may show a
+partner ("remboursé par l'Assurance Maladie", a logo linking to ameli.fr) and count only beside a primary
+cue, or two of them together (a logo *and* the official style sheets).
+
 A name inside a request phrase is not a cue ("numéro de sécurité sociale" names no sender), as in
 ``attribution.py``. Work is bounded by the parser's caps on headings, pictures and resources.
 """
@@ -32,6 +37,7 @@ _BANNER_CHARS = 300  # the first words of the page: the header band with the org
 _MAX_CUES = 8
 _MAX_IMAGES = 100
 _MAX_RESOURCES = 300
+PRIMARY = frozenset(["title", "heading", "icon", "address"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +58,19 @@ class Presentation:
     cues: list[Cue] = field(default_factory=list)
     hotlinked: list[str] = field(default_factory=list)
 
+    @property
+    def claims(self) -> bool:
+        """Whether the cues are enough to say the page presents itself as the organisation."""
+        kinds = {c.where for c in self.cues}
+        return bool(kinds & PRIMARY) or len(kinds - PRIMARY) >= 2
+
     def add(self, where: str, observed: str) -> None:
         if len(self.cues) < _MAX_CUES and all(c.observed != observed for c in self.cues):
             self.cues.append(Cue(where, observed))
 
 
 def presentations(msg: Message, knowledge: Knowledge) -> list[Presentation]:
-    """Organisations the page presents itself as, the most cues first (empty for pages without identity)."""
+    """Organisations the page presents itself as (``Presentation.claims``), the most cues first."""
     page = msg.page
     if page is None:
         return []
@@ -79,6 +91,7 @@ def presentations(msg: Message, knowledge: Knowledge) -> list[Presentation]:
             for profile in knowledge.profiles:
                 if any(token in name for token in profile.brand_tokens):
                     entry(profile).add(where, file_name(url))
+    icons = frozenset(page.icons)
     for url in (*page.icons, *page.resources[:_MAX_RESOURCES]):
         parts = split_url(url)
         if parts is None or (page.registrable_domain and parts.registrable_domain == page.registrable_domain):
@@ -88,7 +101,7 @@ def presentations(msg: Message, knowledge: Knowledge) -> list[Presentation]:
                 pres = entry(profile)
                 if url not in pres.hotlinked and len(pres.hotlinked) < _MAX_CUES:
                     pres.hotlinked.append(url)
-                pres.add("asset", parts.host)
+                pres.add("icon" if url in icons else "asset", parts.host)
     if page.host:
         for profile in knowledge.profiles:
             domain = page.registrable_domain
@@ -101,7 +114,7 @@ def presentations(msg: Message, knowledge: Knowledge) -> list[Presentation]:
         imitated = resemblance(page.host, knowledge.profiles)
         if imitated is not None:
             entry(knowledge.profile(imitated.profile_id)).add("address", page.host)
-    return sorted(found.values(), key=lambda p: -len(p.cues))
+    return sorted((p for p in found.values() if p.claims), key=lambda p: -len(p.cues))
 
 
 def file_name(url: str) -> str:

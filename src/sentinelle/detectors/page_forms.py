@@ -15,6 +15,10 @@ with it (label, placeholder, title, accepted files), read with the same request 
   Slack webhooks), from a form or a script: genuine sites do not hand their visitors' data to a chat bot.
   Tokens are never repeated, only their fingerprint (``indicators.py``).
 * PAGE_FORM_MAIL_SCRIPT: the form posts to a mail script (``mail.php``, ``send.php``...) or a ``mailto:``.
+* PAGE_FORM_NEVER_ASKED: on a page that presents itself as an organisation, a form asks for what that
+  organisation states it never asks for on a web page (its profile's ``never_asks`` for the ``webpage``
+  channel), quoting the statement and its source. A field is a demand by itself, whatever its label says,
+  so this does not depend on the wording of the page (shares the ``policy`` cap with NEVER_ASKS_VIOLATION).
 
 Forms of a page on the official domain of the organisation it presents are that organisation's own: only
 the bot API check applies there (a compromised site). Known false positives: shops and payment providers
@@ -128,6 +132,7 @@ class PageForms:
         "PAGE_FORM_EXTERNAL_TARGET": "a form sends what is typed to another domain",
         "PAGE_FORM_BOT_API": "the page sends data to a messaging bot or chat webhook",
         "PAGE_FORM_MAIL_SCRIPT": "a form sends what is typed to a mail script",
+        "PAGE_FORM_NEVER_ASKED": "a form asks, in an organisation's name, for what it states it never asks",
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
@@ -176,6 +181,15 @@ class PageForms:
             script = action.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1].lower()
             if script in _MAILERS:
                 mailers.setdefault(script, form.location)
+        if claim is not None:
+            asked = {c for _, cats in sensitive for c in cats}
+            for rule in claim.profile.never_asks:
+                if rule.category in asked and msg.kind.value in rule.channels:
+                    form = next(f for f, cats in sensitive if rule.category in cats)
+                    statement = rule.statement_en if ctx.lang == "en" else rule.statement_fr
+                    params = {"statement": statement, "source": rule.source.split(" ; ")[0], "category": rule.category}
+                    yield Evidence(self.id, "PAGE_FORM_NEVER_ASKED", observed=(names[rule.category],),
+                                   location=form.location, params=params)
         if sensitive:
             observed = tuple(
                 f"{form.location.removeprefix('page:')} → {_target(form.action)} : {', '.join(names[c] for c in cats)}"
@@ -191,7 +205,7 @@ class PageForms:
                            location=sensitive[0][0].location if sensitive else "page")
         if small:
             found_amounts = _SMALL_AMOUNT.finditer(msg.text[:20_000])
-            amounts = [m.group(0) for m in found_amounts if int(m.group(1)) < _MAX_SMALL_EUROS][:3]
+            amounts = list(dict.fromkeys(m.group(0) for m in found_amounts if int(m.group(1)) < _MAX_SMALL_EUROS))[:3]
             yield Evidence(self.id, "PAGE_FORM_SMALL_PAYMENT", observed=tuple(amounts) or ("?",), location="page")
         if external:
             yield Evidence(self.id, "PAGE_FORM_EXTERNAL_TARGET", observed=tuple(external)[:_MAX_OBSERVED],

@@ -12,7 +12,7 @@ What a phishing page is made of is read once, bounded, from one parse of the doc
   UTF-8, then Windows-1252; a wrong or unknown declaration is an anomaly, never an exception.
 * **What the page shows.** The text as rendered (``parsing/html.py``) with what a visitor also reads in the
   fields themselves: placeholders and button captions. The title is the message's subject.
-* **What the page is.** ``Message.page`` (``model.Page``): address, title, headings (and ``og:site_name``),
+* **What the page is.** ``Message.page`` (``model.Page``): address, title, ``h1`` headings and site name,
   pictures with their alt text, icons, every resource the page loads, inline scripts (capped), forms with
   their fields (name, type, label, placeholder, accepted files) and whether they sit in an element hidden at
   load (the next step of a fake login flow), contact addresses.
@@ -84,7 +84,7 @@ _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _HIDING_CLASS = frozenset(["hidden", "d-none", "hide", "is-hidden", "invisible"])
 _FIELD_SELECTOR = "input, select, textarea"
 _NO_TEXT_TYPES = frozenset(["hidden", "submit", "button", "image", "reset", "checkbox", "radio"])
-_HEADING_SELECTOR = "h1, h2, h3"
+_HEADING_SELECTOR = "h1"  # the page's name for itself; h2 and h3 are sections, often about other bodies
 _REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
 _MAX_ANCESTORS = 64  # ancestors inspected for "is this inside a hidden element / a form"
 _MAX_TEXT_IN_FORM = 2_000
