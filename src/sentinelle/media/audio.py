@@ -154,8 +154,8 @@ def transcribe(sound: Sound, speech: Speech) -> tuple[str, list[Segment], list[A
             dropped.append(segment.text.strip())
             continue
         for word in segment.words or ():
-            if word.word.strip():
-                words.append((word.word.strip(), float(word.start)))
+            if word.word.strip():  # keep Whisper's own spacing: "l'" + "indicatif" is one written word
+                words.append((word.word, float(word.start)))
     if dropped:
         anomalies.append(Anomaly("TRANSCRIPT_HALLUCINATION_REMOVED", {"text": " / ".join(dropped)[:200]}))
     words, removed = _drop_loops(words)
@@ -164,13 +164,12 @@ def transcribe(sound: Sound, speech: Speech) -> tuple[str, list[Segment], list[A
     text_parts: list[str] = []
     timed: list[Segment] = []
     offset = 0
-    for word, start in words:
-        if text_parts:
-            offset += 1
-        timed.append(Segment(offset, offset + len(word), start, start))
+    for word, start in words:  # Whisper's words carry their leading space: "".join gives the written text
+        word = word if text_parts else word.lstrip()
+        timed.append(Segment(offset + len(word) - len(word.lstrip()), offset + len(word), start, start))
         text_parts.append(word)
         offset += len(word)
-    return " ".join(text_parts), timed, anomalies
+    return "".join(text_parts), timed, anomalies
 
 
 def read_audio(data: bytes, *, limits: Limits, speech: Speech) -> Reading:
