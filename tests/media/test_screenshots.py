@@ -169,3 +169,23 @@ def test_missing_pillow_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setitem(sys.modules, "PIL", None)
     with pytest.raises(UnsupportedInput, match=r"pip install 'sentinelle\[image\]'"):
         read_image(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, limits=Limits())
+
+
+@needs_tesseract
+def test_an_iphone_heic_screenshot_is_recognised_by_content_and_read() -> None:
+    pillow_heif = pytest.importorskip("pillow_heif", reason="extra 'heic' not installed")
+    import io
+
+    from PIL import Image
+
+    png = screenshot(
+        "AMELI : votre carte Vitale arrive à expiration, mettez-la à jour : https://ameli-servicepublique.com/info",
+        sender="06 12 34 56 78",
+    )
+    pillow_heif.register_heif_opener()
+    heic = io.BytesIO()
+    Image.open(io.BytesIO(png)).save(heic, format="HEIF", quality=90)
+    verdict = sentinelle.analyze(heic.getvalue())  # no kind given: the ftyp box says HEIC
+    assert verdict.kind is sentinelle.Kind.IMAGE
+    assert verdict.level is Level.FRAUD
+    assert "ameli-servicepublique.com" in domains(verdict)

@@ -34,6 +34,8 @@ _SUFFIXES = {
     ".jpeg": Kind.IMAGE,
     ".gif": Kind.IMAGE,
     ".webp": Kind.IMAGE,
+    ".heic": Kind.IMAGE,
+    ".heif": Kind.IMAGE,
     ".bmp": Kind.IMAGE,
     ".tif": Kind.IMAGE,
     ".tiff": Kind.IMAGE,
@@ -64,6 +66,8 @@ def kind_from_bytes(head: bytes) -> Kind | None:
         return Kind.AUDIO
     if head[4:8] == b"ftyp" and head[8:11] in (b"M4A", b"3gp"):
         return Kind.AUDIO
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"avif"):
+        return Kind.IMAGE  # iPhone screenshots (HEIC) and AVIF
     if head.startswith(b"\x1a\x45\xdf\xa3"):  # EBML: WebM/Matroska, how browsers record voice notes
         return Kind.AUDIO
     if len(head) > 3 and head[0] == 0xFF and head[1] & 0xF6 in (0xF0, 0xF2) and head[2] & 0xF0 != 0xF0:
@@ -100,4 +104,6 @@ def kind_from_text(text: str) -> Kind:
 
 
 def kind_from_path(path: Path, head: bytes) -> Kind | None:
+    if head.startswith(b"\x1f\x8b") and path.name.lower().endswith((".warc.gz", ".warc.gzip")):
+        return Kind.WEBPAGE  # a crawler's compressed WARC file
     return kind_from_bytes(head) or _SUFFIXES.get(path.suffix.lower())
