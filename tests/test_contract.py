@@ -55,10 +55,10 @@ SAMPLES: list[tuple[str, dict[str, str]]] = [
     ("3008", {"kind": "phone"}),
     ("01 84 60 22 17", {"kind": "phone"}),
     (
-        "Assurance Maladie : numéro de votre carte bancaire, cryptogramme et code reçu par SMS.",
+        "Assurance Maladie : indiquez le numéro de votre carte bancaire, le cryptogramme et le code reçu par SMS.",
         {},
     ),
-    ("Assurance Maladie : identifiant et mot de passe, pièce d'identité, justificatif de domicile.", {}),
+    ("Assurance Maladie : envoyez identifiant et mot de passe, pièce d'identité, justificatif de domicile.", {}),
     ("Assurance Maladie : confirmez votre numéro de sécurité sociale et vos antécédents médicaux.", {}),
     ("Ameli : des frais d'envoi de 1,99 € sont à régler sur ameli-envoi.com", {}),
     ("Ameli : votre nouvelle carte vitale est disponible, mettez à jour vos informations.", {}),

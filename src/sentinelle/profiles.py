@@ -81,6 +81,9 @@ class Lure:
     fact_en: str
     confidence: str
     source: str
+    # Phrases of ``phrases`` that are a lure only when an amount follows ("un remboursement de 245,50 €", not
+    # "bénéficier d'un remboursement de l'administration").
+    amount_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +251,7 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
             r.text("fact_en"),
             r.confidence(),
             r.text("source"),
+            amount_after=r.strs("amount_after", required=False),
         )
         for r in root.tables("lures")
     )
@@ -255,6 +259,9 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
         for phrase in lure.phrases + lure.unless:
             if phrase != phrase.lower() or not phrase.isascii():
                 raise root.fail("lures", f"phrase {phrase!r} must be folded (lower case ASCII)")
+        stray = set(lure.amount_after) - set(lure.phrases)
+        if stray:
+            raise root.fail("lures", f"amount_after phrases {sorted(stray)} are not phrases of {lure.theme}")
     return Profile(
         id=org.text("id"),
         display_name=org.text("display_name"),

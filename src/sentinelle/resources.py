@@ -43,6 +43,11 @@ class Keywords:
     callback_cues: tuple[str, ...]
     domain_words: frozenset[str]
     generic_lures: tuple[RequestCategory, ...]  # same shape: name, signal, phrases, examples
+    # What makes a request phrase a demand to the reader (issue 8); examples hold a request, counter-examples
+    # name the same data without asking for it.
+    demand_cues: tuple[str, ...] = ()
+    demand_examples: tuple[str, ...] = ()
+    demand_counter_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +156,9 @@ def _keywords(where: str, data: dict[str, Any]) -> Keywords:
         generic_lures=tuple(
             _phrase_category(n, t, f"{where}: generic_lures") for n, t in data.get("generic_lures", {}).items()
         ),
+        demand_cues=_folded_phrases(data["demand"]["cues"], f"{where}: demand.cues"),
+        demand_examples=_strs(data["demand"].get("examples", []), f"{where}: demand.examples"),
+        demand_counter_examples=_strs(data["demand"].get("counter_examples", []), f"{where}: demand"),
     )
 
 
@@ -209,6 +217,7 @@ def build_matcher(profiles: Iterable[Profile], keywords: Keywords) -> PhraseMatc
     for rc in keywords.requests:
         entries += [(p, ("request", rc.category)) for p in rc.phrases]
     entries += [(p, ("negation",)) for p in keywords.negation_cues]
+    entries += [(p, ("demand",)) for p in keywords.demand_cues]
     entries += [(p, ("urgency",)) for p in keywords.urgency]
     entries += [(p, ("callback_cue",)) for p in keywords.callback_cues]
     for generic in keywords.generic_lures:

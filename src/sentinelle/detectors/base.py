@@ -11,12 +11,13 @@ organisation the message claims to be. Detectors read it and never change it.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from ..model import Evidence, Kind, Message
+from ..model import Evidence, Kind, LinkSource, Message
 from ..phrases import Hit
 from ..profiles import Profile
 from ..resources import Knowledge
@@ -94,6 +95,10 @@ class Claim:
 
 _UNSET: Any = object()
 _SENTENCE_WINDOW = 400  # how far a sentence may reach around a hit (bounded work on text without full stops)
+# An amount right after a phrase: "de 245,50 €", "d'un montant de 89 euros", ": 120€", "of $45", "of EUR 45".
+_AMOUNT_AFTER = re.compile(r"[\s:]*(?:d'un montant\s+)?(?:de|of)?[\s:]*(?:[$€£]|eur\b|euros?\b)?\s*\d")
+_LIST_ITEM_CHARS = 120  # a longer line is prose, not an item of a list
+_LIST_LOOKBACK_LINES = 12  # how far up a list item looks for the line that introduces its list
 
 
 class Context:
@@ -123,6 +128,8 @@ class Context:
         self._index: dict[tuple[str, ...], tuple[list[int], list[Hit]]] | None = None
         self._claim: Claim | None = _UNSET
         self._requested: dict[str, list[Hit]] | None = None
+        self._amount_phrases: dict[tuple[str, str], frozenset[str]] | None = None
+        self._has_form: bool | None = None
 
     @property
     def text(self) -> str:
@@ -172,7 +179,7 @@ class Context:
             out: dict[str, list[Hit]] = {}
             for hit in self.hits_tagged("request"):
                 bucket = out.setdefault(hit.tag[1], [])
-                if len(bucket) < 20 and not self.is_negated(hit):
+                if len(bucket) < 20 and not self.is_negated(hit) and self.is_demanded(hit):
                     bucket.append(hit)
             self._requested = {k: v for k, v in out.items() if v}
         return self._requested
@@ -205,8 +212,12 @@ class Context:
         entry = self._tag_index().get(tag)
         if entry is None:
             return False
-        starts, hits = entry
         start, end = self.sentence_span(hit)
+        return self._tagged_within(entry, start, end)
+
+    @staticmethod
+    def _tagged_within(entry: tuple[list[int], list[Hit]], start: int, end: int) -> bool:
+        starts, hits = entry
         i = bisect_left(starts, start)
         while i < len(hits) and hits[i].start < end:
             if hits[i].end <= end:
@@ -214,10 +225,54 @@ class Context:
             i += 1
         return False
 
+    def is_demanded(self, hit: Hit) -> bool:
+        """True when a request phrase is asked of the reader: a demand cue (``keywords.toml`` ``[demand]``:
+        "envoyez", "merci de", "pouvez-vous", "via ce lien"...) in its sentence, or, for an item of a list, in
+        the line ending with ":" that introduces the list, or anywhere in a message holding a form.
+        "Pièces à fournir : carte d'identité, RIB" and "vous devez indiquer votre numéro de sécurité sociale
+        sur la feuille de soins" explain a procedure; they ask nothing of the reader through the message."""
+        if self._has_form is None:  # a form is the channel: its labels ("RIB", "cryptogramme") are fields to fill
+            self._has_form = any(link.source is LinkSource.HTML_FORM for link in self.msg.links)
+        if self._has_form:
+            return True
+        entry = self._tag_index().get(("demand",))
+        if entry is None:
+            return False
+        start, end = self.sentence_span(hit)
+        if self._tagged_within(entry, start, end):
+            return True
+        text = self.folded
+        line_start = text.rfind("\n", 0, hit.start) + 1
+        line_end = text.find("\n", hit.end)
+        if (line_end if line_end != -1 else len(text)) - line_start > _LIST_ITEM_CHARS:
+            return False
+        end_of_previous = line_start - 1
+        for _ in range(_LIST_LOOKBACK_LINES):
+            if end_of_previous <= 0:
+                return False
+            start = text.rfind("\n", 0, end_of_previous) + 1
+            line = text[start:end_of_previous].strip()
+            if line.endswith(":"):
+                return self._tagged_within(entry, start, end_of_previous)
+            if len(line) > _LIST_ITEM_CHARS:
+                return False
+            end_of_previous = start - 1
+        return False
+
     def is_lure(self, hit: Hit) -> bool:
         """A profile lure hit that really is one: not in a warning ("jamais") nor in the organisation's own
         advice ("mettez à jour votre carte Vitale en pharmacie"). Shared by the lures and trust detectors."""
-        return not self.is_negated(hit) and not self.in_same_sentence(hit, ("lure_unless", hit.tag[1], hit.tag[2]))
+        if self.is_negated(hit) or self.in_same_sentence(hit, ("lure_unless", hit.tag[1], hit.tag[2])):
+            return False
+        return not self._needs_amount(hit) or _AMOUNT_AFTER.match(self.folded, hit.end, hit.end + 40) is not None
+
+    def _needs_amount(self, hit: Hit) -> bool:
+        """The lure phrase counts only before an amount (profile ``amount_after``)."""
+        if self._amount_phrases is None:
+            self._amount_phrases = {
+                (p.id, lure.theme): frozenset(lure.amount_after) for p in self.knowledge.profiles for lure in p.lures
+            }
+        return hit.phrase in self._amount_phrases.get((hit.tag[1], hit.tag[2]), frozenset())
 
     def is_negated(self, hit: Hit) -> bool:
         """True when the hit sits in a sentence with a negation cue ("ne communiquez jamais votre code")."""
