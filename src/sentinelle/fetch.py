@@ -239,10 +239,14 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         super().__init__(host, port, timeout=connect_timeout)
         self._address = address
         self._read_timeout = read_timeout
+        # Kept for the deadline watchdog: http.client drops ``sock`` when the response will close the
+        # connection (HTTP/1.0, "Connection: close"), while the response still reads from it.
+        self.pinned: socket.socket | None = None
 
     def connect(self) -> None:
         self.sock = socket.create_connection((self._address, self.port), timeout=self.timeout)
         self.sock.settimeout(self._read_timeout)
+        self.pinned = self.sock
 
 
 class _PinnedHTTPSConnection(_PinnedHTTPConnection):
@@ -256,6 +260,7 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection):
     def connect(self) -> None:
         super().connect()
         self.sock = self._context.wrap_socket(self.sock, server_hostname=self.host)
+        self.pinned = self.sock
 
 
 def _one_request(url: str, options: FetchOptions, deadline: float,
@@ -276,11 +281,12 @@ def _one_request(url: str, options: FetchOptions, deadline: float,
 
     def cut() -> None:  # the total deadline: whatever the socket is doing, it stops now
         expired.set()
-        sock = conn.sock
+        sock = conn.pinned
         if sock is not None:
             with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
+    response: http.client.HTTPResponse | None = None
     watchdog = threading.Timer(remaining, cut)
     watchdog.daemon = True
     watchdog.start()
@@ -316,6 +322,8 @@ def _one_request(url: str, options: FetchOptions, deadline: float,
                          redirects=redirects) from None
     finally:
         watchdog.cancel()
+        if response is not None:
+            response.close()  # it may own the socket (a response that closes the connection)
         conn.close()
 
 
