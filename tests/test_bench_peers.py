@@ -307,3 +307,21 @@ def test_http_client_gets_the_verdict_the_library_gives(engine: Engine) -> None:
     assert score == pytest.approx(expected.score, abs=1e-4)
     assert set(symbols) == expected.signals
     assert bp.sentinelle_flagged(level)
+
+
+# ------------------------------------------------------------------------------------------------ held-out part
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "email"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_the_three_parts_of_the_split_share_no_message_and_cover_the_readable_ones() -> None:
+    files = {f: sorted(p.name for p in (CORPUS / f).iterdir())[:15] for f in ("phish", "phish_fr", "ham")}
+    parts = {split: bp.keep_split(CORPUS, files, split) for split in ("train", "calib", "test")}
+    for folder, names in files.items():
+        seen = [n for split in parts.values() for n in split[folder]]
+        assert len(seen) == len(set(seen))  # a message is in one part only
+        assert set(seen) <= set(names)
+        assert len(seen) == len(names)  # every message has a part (these are all readable)
+    assert bp.keep_split(CORPUS, files, "all") == files
+    assert sum(len(v) for v in parts["train"].values()) > sum(len(v) for v in parts["test"].values())
