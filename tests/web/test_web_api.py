@@ -216,20 +216,18 @@ def test_url_with_another_kind(client: TestClient) -> None:
     error_of(client.post(API, json={"url": "https://a.fr", "kind": "sms"}), 422, "invalid")
 
 
-def test_kind_the_engine_cannot_read_is_415_with_its_reason(client: TestClient) -> None:
-    body = error_of(
-        client.post(API, json={"text": "<!DOCTYPE html><html><body>ameli</body></html>"}), 415, "unsupported"
-    )
-    assert "webpage" in body["detail"]
+def test_html_text_is_read_as_a_web_page(client: TestClient) -> None:  # issue 9 (was: 415 not supported)
+    response = client.post(API, json={"text": "<!DOCTYPE html><html><body>ameli</body></html>"})
+    assert response.status_code == 200, response.text
+    assert response.json()["kind"] == "webpage"
 
 
-def test_html_page_named_txt_is_refused_by_content(client: TestClient) -> None:
-    body = error_of(
-        client.post(API, files={"file": ("page.txt", b"<!DOCTYPE html><html><body>x</body></html>", "text/plain")}),
-        415,
-        "file_type",
+def test_html_page_named_txt_is_read_by_content(client: TestClient) -> None:
+    response = client.post(
+        API, files={"file": ("page.txt", b"<!DOCTYPE html><html><body>x</body></html>", "text/plain")}
     )
-    assert "eml" in body["detail"]
+    assert response.status_code == 200, response.text
+    assert response.json()["kind"] == "webpage"
 
 
 @pytest.mark.parametrize(
@@ -238,7 +236,6 @@ def test_html_page_named_txt_is_refused_by_content(client: TestClient) -> None:
         ("archive.zip", b"PK\x03\x04" + bytes(200)),
         ("facture.pdf", b"%PDF-1.7\n" + bytes(200)),
         ("setup.exe", b"MZ" + bytes(200)),
-        ("page.html", b"<!doctype html><html><body>x</body></html>"),
         ("data.bin", bytes(range(256))),
         ("notes.docx", b"plain text but a name nobody reads as text"),
     ],
@@ -356,7 +353,7 @@ def test_openapi_describes_both_bodies_and_the_verdict(client: TestClient) -> No
     operation = spec["paths"]["/api/v1/analyze"]["post"]
     content = operation["requestBody"]["content"]
     assert set(content["application/json"]["schema"]["properties"]) == {
-        "text", "kind", "sender", "caller_id", "url", "lang",
+        "text", "kind", "sender", "caller_id", "url", "lang", "fetch",
     }  # fmt: skip
     assert "file" in content["multipart/form-data"]["schema"]["properties"]
     assert {"200", "400", "413", "415", "422", "429"} <= set(operation["responses"])

@@ -169,6 +169,9 @@ def test_defang_without_hosts_still_breaks_schemes() -> None:
         ("a.txt", b"AMELI : votre carte expire", None),
         ("sms", b"texte sans extension", None),
         (None, b"texte", None),
+        ("a.html", b"<html><body>x", Kind.WEBPAGE),  # issue 9: saved web pages
+        ("page.mhtml", b"From: <Saved by Blink>\nSnapshot-Content-Location: https://x.fr/\n", Kind.WEBPAGE),
+        ("crawl.warc", b"WARC/1.0\r\n", Kind.WEBPAGE),
     ],
 )
 def test_upload_kind_by_content(name: str | None, data: bytes, kind: Kind | None) -> None:
@@ -182,7 +185,6 @@ def test_upload_kind_by_content(name: str | None, data: bytes, kind: Kind | None
         ("a.eml", b"%PDF-1.4"),
         ("a.txt", b"text with a \x00 byte"),
         ("a.pdf", b"looks like text"),
-        ("a.html", b"<html><body>x"),
     ],
 )
 def test_upload_kind_refuses_other_files(name: str, data: bytes) -> None:

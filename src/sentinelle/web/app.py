@@ -89,10 +89,18 @@ class _App:
 
         def run() -> tuple[Verdict, Message]:
             started = time.perf_counter()
-            msg = engine.parse(inp.source, kind=inp.kind, sender=inp.sender, caller_id=inp.caller_id)
+            if inp.fetch:  # issue 9: allowed by the operator (checked below), in this worker thread
+                from ..fetch import fetch_page
+
+                fetched = fetch_page(inp.url or "", self.settings.fetch_options)
+                msg = engine.parse(fetched)
+            else:
+                msg = engine.parse(inp.source, kind=inp.kind, sender=inp.sender, caller_id=inp.caller_id, url=inp.url)
             return engine.analyze_message(msg, lang=inp.lang, started=started), msg
 
-        limiter = self.media_limiter if inp.media in (Kind.IMAGE, Kind.AUDIO) else None
+        if inp.fetch and not self.settings.allow_fetch:
+            raise WebError(403, "fetch_disabled")
+        limiter = self.media_limiter if inp.media in (Kind.IMAGE, Kind.AUDIO) or inp.fetch else None
         try:
             if isinstance(inp.source, str) and len(inp.source) <= _INLINE_CHARS:
                 # An SMS-sized text takes ~0.2 ms: cheaper on the event loop than the hop to a worker thread.

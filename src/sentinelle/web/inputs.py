@@ -22,8 +22,8 @@ from ..model import Kind
 from ..parsing.detect_kind import kind_from_bytes
 
 TextKind = Literal["sms", "call", "voicemail", "email", "url", "phone"]
-UploadKind = Literal["sms", "call", "voicemail", "email", "url", "phone", "image", "audio"]
-_UPLOAD_KINDS = frozenset({Kind.EMAIL, Kind.IMAGE, Kind.AUDIO})
+UploadKind = Literal["sms", "call", "voicemail", "email", "url", "phone", "image", "audio", "webpage"]
+_UPLOAD_KINDS = frozenset({Kind.EMAIL, Kind.IMAGE, Kind.AUDIO, Kind.WEBPAGE})  # web pages: issue 9
 _TEXT_SUFFIXES = (".eml", ".txt", ".msg", ".text", ".mbox")
 # Binary formats people may pick by mistake: refused by content rather than passed to the text decoder.
 _BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"MZ", b"\x7fELF", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"\xca\xfe\xba\xbe")
@@ -64,6 +64,9 @@ class AnalyzeRequest(BaseModel):
     caller_id: str | None = Field(None, max_length=64, description="Number shown for a call or voicemail.")
     url: str | None = Field(None, max_length=8192, description="A link to check (same as text with kind=url).")
     lang: Literal["fr", "en"] = Field("fr", description="Language of explanations and advice.")
+    fetch: bool = Field(
+        False, description="Fetch the page at `url` and analyse it (only where the operator enabled fetching)."
+    )
 
 
 class UploadFields(BaseModel):
@@ -76,6 +79,7 @@ class UploadFields(BaseModel):
     sender: str | None = Field(None, max_length=256)
     caller_id: str | None = Field(None, max_length=64)
     lang: Literal["fr", "en"] = "fr"
+    url: str | None = Field(None, max_length=8192)  # the address of an uploaded web page (issue 9)
 
 
 @dataclass(slots=True)
@@ -99,6 +103,8 @@ class AnalyzeInput:
     lang: str
     filename: str | None = None
     media: Kind | None = None
+    url: str | None = None  # a web page's address (issue 9)
+    fetch: bool = False  # fetch the page at ``url`` (refused unless the operator enabled it)
 
 
 def content_type(request: Request) -> str:
@@ -159,7 +165,11 @@ def parse_json(body: bytes, max_text_chars: int) -> AnalyzeInput:
             raise WebError(422, "text_and_url")
         if kind not in (None, "url"):
             raise WebError(422, "invalid", detail="url: kind doit être « url » ou absent")
+        if req.fetch:  # issue 9: the door checks that the operator enabled fetching
+            return AnalyzeInput("", "webpage", None, None, req.lang, url=req.url, fetch=True)
         text, kind = req.url, "url"
+    elif req.fetch:
+        raise WebError(422, "invalid", detail="fetch: donnez l'adresse de la page (url)")
     return _text_input(text, kind, req.sender, req.caller_id, req.lang, max_text_chars)
 
 
@@ -272,6 +282,8 @@ def form_input(parts: list[Part], max_text_chars: int, max_upload_bytes: int) ->
     if upload is None:
         if form.kind in ("image", "audio"):
             raise WebError(422, "empty")
+        if form.url and not (form.text and form.text.strip()):
+            return _text_input(form.url, "url", form.sender, form.caller_id, form.lang, max_text_chars)
         return _text_input(form.text, form.kind, form.sender, form.caller_id, form.lang, max_text_chars)
     if form.text and form.text.strip():
         raise WebError(422, "both")
@@ -279,7 +291,7 @@ def form_input(parts: list[Part], max_text_chars: int, max_upload_bytes: int) ->
         raise WebError(413, "too_large", params={"limit": human_size(max_upload_bytes)})
     data = bytes(upload.data)
     media = upload_kind(data, upload.filename, upload.content_type)
-    return AnalyzeInput(data, form.kind, form.sender, form.caller_id, form.lang, upload.filename, media)
+    return AnalyzeInput(data, form.kind, form.sender, form.caller_id, form.lang, upload.filename, media, form.url)
 
 
 def upload_kind(data: bytes, filename: str | None, declared_type: str) -> Kind | None:

@@ -69,7 +69,7 @@ class HealthOut(BaseModel):
     inputs: dict[str, bool] = Field(description="Which optional input readers this installation has.")
 
 
-_KINDS = ["sms", "call", "voicemail", "email", "url", "phone", "image", "audio"]
+_KINDS = ["sms", "call", "voicemail", "email", "url", "phone", "image", "audio", "webpage"]
 
 
 def request_body() -> dict[str, Any]:
@@ -85,12 +85,14 @@ def request_body() -> dict[str, Any]:
                         "file": {
                             "type": "string",
                             "format": "binary",
-                            "description": ".eml, .msg, .txt, image (PNG, JPEG...) or audio (WAV, MP3, OGG...)",
+                            "description": ".eml, .msg, .txt, image (PNG, JPEG...), audio (WAV, MP3, OGG...) "
+                            "or a saved web page (.html, .mhtml, .warc, with its url)",
                         },
                         "text": {"type": "string", "description": "Instead of a file: the message text."},
                         "kind": {"type": "string", "enum": _KINDS},
                         "sender": {"type": "string", "maxLength": 256},
                         "caller_id": {"type": "string", "maxLength": 64},
+                        "url": {"type": "string", "maxLength": 8192, "description": "Address of an uploaded web page."},
                         "lang": {"type": "string", "enum": ["fr", "en"], "default": "fr"},
                     },
                 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from ..fetch import FetchOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +28,7 @@ class WebSettings:
     secure_cookies: bool = False
     media_concurrency: int = 1  # pictures and recordings analysed at once (OCR and speech are heavy)
     display_chars: int = 20_000  # characters of the message shown back on the result page
+    # Issue 9: {"url": ..., "fetch": true} fetches the page (sentinelle.fetch: SSRF-checked, capped). Off by
+    # default: the operator decides whether this server may reach out to addresses its users give.
+    allow_fetch: bool = False
+    fetch_options: FetchOptions = field(default_factory=FetchOptions)
