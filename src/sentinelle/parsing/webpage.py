@@ -487,7 +487,7 @@ class _PageBuilder:
             else:
                 self.anchors.append((href, shown))
         self.picture_links = view.images
-        for found in _EMAIL.finditer(self.text[:500_000]):
+        for found in _EMAIL.finditer(self.text[:500_000]) if "@" in self.text else ():
             if len(self.emails) >= self.plimits.max_emails:
                 break
             self.emails.setdefault(found.group(0), None)
@@ -712,6 +712,8 @@ class _Links:
     def __init__(self, limit: int, host: str) -> None:
         self.limit = limit
         self.host = host
+        # Resolved relative links start with the page's own origin: recognised without parsing them.
+        self.origins = (f"https://{host}/", f"http://{host}/") if host else ()
         self.items: list[Link] = []
         self.keys: set[tuple[str, str | None, LinkSource]] = set()
         self.seen = 0
@@ -721,6 +723,9 @@ class _Links:
         if key in self.keys:
             return
         self.keys.add(key)
+        own = location.startswith("page:") and url[: len(self.host) + 9].lower().startswith(self.origins)
+        if own and "." not in (shown or ""):
+            return  # the page's own host, already judged as the page address
         self.seen += 1
         if len(self.items) >= self.limit:
             return
