@@ -254,3 +254,13 @@ def test_url_checked_on_its_own(analyze, url: str, level: Level, present: set[st
 )
 def test_weak_brand_words_need_scam_vocabulary_beside_them(analyze, host: str, flagged: bool) -> None:
     assert ("LINK_BRAND_IN_DOMAIN" in analyze(f"https://{host}/", kind="url").signals) is flagged
+
+
+# issue 8: a shortener's own domain is a shortener, not also a cheap top-level domain (bit.ly was counted twice,
+# and the fitted weights made the home pages of popular shorteners suspicious).
+@pytest.mark.parametrize("url", ["https://bit.ly/", "https://cutt.ly/", "https://wa.link/"])
+def test_shortener_domain_is_not_also_a_suspicious_tld(analyze, url: str) -> None:
+    v = analyze(url, kind="url")
+    assert "LINK_SHORTENER" in v.signals
+    assert "LINK_SUSPICIOUS_TLD" not in v.signals
+    assert v.level is Level.NO_SIGN

@@ -102,10 +102,15 @@ class LinkDestinations:
                 flag("LINK_PUNYCODE", f"{link.unicode_host or host} ({host})", link)
             if _has_userinfo(link.url):
                 flag("LINK_USERINFO", link.url[:80], link)
-            if link.registrable_domain in k.shorteners or host in k.shorteners:
+            shortener = link.registrable_domain in k.shorteners or host in k.shorteners
+            if shortener:
                 flag("LINK_SHORTENER", host, link)
             suffix = public_suffix_list().publicsuffix(host) or ""
-            if suffix and suffix.rsplit(".", 1)[-1] in k.suspicious_tlds or suffix in k.suspicious_tlds:
+            # A known shortener's own name (bit.ly, cutt.ly) says "shortener", already counted, not "a domain
+            # registered where names are cheap": counting both made the shorteners' home pages suspicious.
+            if not shortener and (
+                suffix and suffix.rsplit(".", 1)[-1] in k.suspicious_tlds or suffix in k.suspicious_tlds
+            ):
                 flag("LINK_SUSPICIOUS_TLD", "." + suffix, link)
             if link.obfuscated:
                 flag("LINK_OBFUSCATED", link.url[:80], link)
