@@ -13,11 +13,13 @@ from webpages import (
     KIT_URL,
     MUTUAL_URL,
     OFFICIAL_URL,
+    SHOP_URL,
     VITALE_URL,
     fake_ameli_login,
     fake_vitale_order,
     mutual_login,
     official_login,
+    shop_checkout,
 )
 
 import sentinelle
@@ -108,6 +110,14 @@ def test_a_mutual_insurers_honest_login_page_is_no_sign() -> None:
     assert v.level is Level.NO_SIGN
     assert v.organisation is None  # it names the Sécurité sociale, it does not present itself as it
     assert not {s for s in v.signals if s.startswith("PAGE_")}
+
+
+def test_an_honest_shop_checkout_is_not_flagged() -> None:
+    """A card form, a small amount and security badges are ordinary on a shop that speaks in its own name."""
+    v = sentinelle.analyze(shop_checkout(), kind="webpage", url=SHOP_URL)
+    assert v.level is Level.NO_SIGN
+    assert "PAGE_FORM_CARD_DETAILS" in v.signals  # what the form asks is still said
+    assert not {"PAGE_FORM_SMALL_PAYMENT", "PAGE_FAKE_SECURE_BADGE", "REQUEST_CARD_SECURITY"} & v.signals
 
 
 def test_the_kit_without_its_address_is_still_fraud_and_says_the_host_was_not_judged() -> None:

@@ -135,3 +135,22 @@ def mutual_login() -> str:
 <p>Service adhérents : <a href="tel:+33140000000">01 40 00 00 00</a> ·
 <a href="mailto:adherents@mutuelle-horizon-sante.fr">adherents@mutuelle-horizon-sante.fr</a></p>
 </body></html>"""
+
+
+SHOP_URL = "https://www.lesjardinsdelou.fr/commande/paiement"
+
+
+def shop_checkout() -> str:
+    """An honest small shop's checkout: a card form, a small amount and the usual security badges."""
+    return """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Paiement - Les Jardins de Lou</title></head><body>
+<h1>Finaliser ma commande</h1>
+<p>Total à payer : 3,90 € (frais de port offerts dès 30 €). Saisissez les informations de votre carte bancaire.</p>
+<form action="https://paiement.lesjardinsdelou.fr/pay" method="post">
+  <label for="cc">Numéro de carte</label><input id="cc" name="cardnumber" autocomplete="cc-number">
+  <label for="exp">Date d'expiration</label><input id="exp" name="exp" autocomplete="cc-exp">
+  <label for="cvc">Cryptogramme</label><input id="cvc" name="cvc" autocomplete="cc-csc">
+  <button>Payer 3,90 €</button>
+</form>
+<p><img src="/img/paiement-securise.png" alt="Paiement 100% sécurisé"> Verified by Visa</p>
+</body></html>"""

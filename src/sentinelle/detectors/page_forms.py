@@ -9,7 +9,8 @@ with it (label, placeholder, title, accepted files), read with the same request 
   password alone counts only on a page that presents itself as an organisation it does not belong to).
 * PAGE_FORM_CARD_DETAILS: card number together with its expiry date or security code.
 * PAGE_FORM_DOCUMENT_UPLOAD: an identity document or proof of address to upload.
-* PAGE_FORM_SMALL_PAYMENT: a card form beside a small amount (1,99 €), the "shipping fee" of a fake card.
+* PAGE_FORM_SMALL_PAYMENT: a card form beside a small amount (1,99 €), the "shipping fee" of a fake card, on a
+  page that presents itself as an organisation (shops charge small sums honestly).
 * PAGE_FORM_EXTERNAL_TARGET: the form sends what is typed to another domain than the page's.
 * PAGE_FORM_BOT_API: the page sends data to a messaging bot or chat webhook (Telegram bot API, Discord or
   Slack webhooks), from a form or a script: genuine sites do not hand their visitors' data to a chat bot.
@@ -203,7 +204,7 @@ class PageForms:
             kinds = {c for _, cats in sensitive for c in cats} & {"identity_document", "proof_of_address"}
             yield Evidence(self.id, "PAGE_FORM_DOCUMENT_UPLOAD", observed=tuple(names[c] for c in sorted(kinds)),
                            location=sensitive[0][0].location if sensitive else "page")
-        if small:
+        if small and claim is not None:  # a shop charges small sums; a public body's "shipping fee" is the scam
             found_amounts = _SMALL_AMOUNT.finditer(msg.text[:20_000])
             amounts = list(dict.fromkeys(m.group(0) for m in found_amounts if int(m.group(1)) < _MAX_SMALL_EUROS))[:3]
             yield Evidence(self.id, "PAGE_FORM_SMALL_PAYMENT", observed=tuple(amounts) or ("?",), location="page")

@@ -10,7 +10,8 @@
 * PAGE_MULTI_STEP_FLOW: a step-by-step fake login: a visible form followed by forms hidden at load (shown by
   a script once the first is sent), the later ones asking for more (card after password).
 * PAGE_FAKE_SECURE_BADGE: "paiement sécurisé", "100 % sécurisé", "Verified by Visa", Norton or McAfee seals,
-  on a page that presents itself as a public body or asks for a card: badges are pictures anyone can paste.
+  on a page that presents itself as an organisation it does not belong to: badges are pictures anyone can
+  paste (a shop's checkout shows them honestly, and is not judged on them).
 
 Scripts are read within the parser's caps; patterns are linear-time (RE2).
 """
@@ -91,7 +92,7 @@ class PageKit:
         "PAGE_SCRIPT_OBFUSCATED": "the page hides its code (eval, atob chains, packers)",
         "PAGE_BOT_FILTER": "the page hides from robots, scanners or foreign visitors",
         "PAGE_MULTI_STEP_FLOW": "a step-by-step form flow, later steps hidden at load",
-        "PAGE_FAKE_SECURE_BADGE": "security badges pasted on a page that asks for a card or impersonates a body",
+        "PAGE_FAKE_SECURE_BADGE": "security badges pasted on a page that impersonates an organisation",
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
@@ -117,8 +118,7 @@ class PageKit:
             yield Evidence(self.id, "PAGE_MULTI_STEP_FLOW",
                            observed=tuple(f.location.removeprefix("page:") for f in (visible[0], *later[:3])),
                            location=later[0].location, params={"steps": str(1 + len(later))})
-        card = any("card" in cats for _, cats in asking)
-        if card or ctx.claim is not None:
+        if ctx.claim is not None:  # shops show the same badges honestly: only a counterfeit body's page counts
             badges = self._badges(msg, ctx)
             if badges:
                 yield Evidence(self.id, "PAGE_FAKE_SECURE_BADGE", observed=tuple(badges[:3]), location="page")

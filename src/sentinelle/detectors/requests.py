@@ -3,6 +3,10 @@
 Phrases per category are data (``data/keywords.toml``). A phrase inside a sentence with a negation cue
 ("ne communiquez jamais votre mot de passe") is a warning, not a request, and is ignored. Known false
 positives: order confirmations that mention "carte bancaire" as the payment method used.
+
+Web pages: a shop's checkout page asks for a card, a bank's login page for a password; that is what pages are
+for. On a page the words count only when it presents itself as an organisation it does not belong to (the
+``page.forms`` detector reads the forms themselves, for every page).
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ class DataRequests:
     }
 
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
+        if msg.page is not None and (ctx.claim is None or ctx.claim.profile.is_official_domain(
+            msg.page.registrable_domain
+        )):
+            return  # issue 9: see the module docstring
         signal_of = {rc.category: rc.signal for rc in ctx.knowledge.keywords.requests}
         for category, hits in ctx.requested.items():
             observed = tuple(dict.fromkeys(ctx.original(h) for h in hits))[:_MAX_OBSERVED]
