@@ -221,6 +221,8 @@ class Fit:
     support: dict[str, tuple[int, int]]  # signal -> (scam docs, legitimate docs) in the fitted splits
     cv_loss: dict[float, float] = field(default_factory=dict)
     even_odds: float = 0.0  # the points at which the fitted posterior is one half (minus the intercept)
+    budget_met: bool = True  # False: no threshold within the bounds kept the budgets, the upper bound is used
+    oof_fp: dict[str, float] = field(default_factory=dict)  # out-of-fold FP rate per segment at ``suspicious``
 
 
 def _fold(doc_id: str, segment: str) -> int:
@@ -365,10 +367,28 @@ def fit(rows: Sequence[Row], hand: Hand) -> Fit:
         oof[members] = points([rows_all[i] for i in members], fold_w, hand)
     s_lo, s_hi = THRESHOLD_BOUNDS["suspicious"]
     candidates = [_round(s_lo + i * ROUND) for i in range(round((s_hi - s_lo) / ROUND) + 1)]
-    suspicious = next((t for t in candidates if _within_budget(rows_all, oof, t)), s_hi)
+    within = [t for t in candidates if _within_budget(rows_all, oof, t)]
+    suspicious = within[0] if within else s_hi
+    oof_fp = {
+        seg: float(np.mean([oof[i] >= suspicious - 1e-9 for i, r in enumerate(rows_all) if r.segment == seg]))
+        for seg in FP_BUDGET
+        if any(r.segment == seg for r in rows_all)
+    }
     f_lo, f_hi = THRESHOLD_BOUNDS["fraud"]
     fraud = _round(min(max(-b + math.log(FRAUD_POSTERIOR / (1 - FRAUD_POSTERIOR)), f_lo, suspicious + 2.0), f_hi))
-    return Fit(weights, suspicious, fraud, best, fitted, kept, support, cv, even_odds=-b)
+    return Fit(
+        weights,
+        suspicious,
+        fraud,
+        best,
+        fitted,
+        kept,
+        support,
+        cv,
+        even_odds=-b,
+        budget_met=bool(within),
+        oof_fp=oof_fp,
+    )
 
 
 def _within_budget(rows: Sequence[Row], pts: np.ndarray, threshold: float) -> bool:
@@ -525,6 +545,9 @@ def main(argv: list[str] | None = None) -> int:
         f"even odds at {result.even_odds:.2f} points"
     )
     print("cross-validated log-loss per lambda: " + ", ".join(f"{k:g}: {v:.4f}" for k, v in result.cv_loss.items()))
+    budget = "met" if result.budget_met else f"not met within {THRESHOLD_BOUNDS['suspicious']}: upper bound used"
+    rates = ", ".join(f"{k} {v:.2%}" for k, v in result.oof_fp.items())
+    print(f"suspicious threshold {result.suspicious:g}: false-positive budgets {budget}; out of fold: {rates}")
     print("\n" + "\n".join(diff_table(hand, result)))
     print("\nHeld-out (test part of the matrix, real scorer with caps and composites):")
     print("\n".join(report(rows, hand, result)))
