@@ -9,6 +9,8 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sentinelle import Engine, Level, Message
 from sentinelle.parsing.webpage import DEFAULT_PAGE_LIMITS
@@ -131,3 +133,26 @@ def test_a_gzip_bomb_in_a_warc_record_is_cut(engine: Engine) -> None:
     )
     msg = engine.parse(record, kind="webpage")
     assert {"PAGE_DECODED_TRUNCATED", "PAGE_HTML_TRUNCATED"} & _codes(msg)
+
+
+_PIECES = st.sampled_from([
+    "<form action='", "'>", "<input name=cvv placeholder='Cryptogramme'>", "<input type=file accept='.pdf'>",
+    "<div style='display:none'>", "</div>", "<script>eval(atob('", "'))</script>", "<title>Mon compte ameli",
+    "</title>", "<h1>CPAM</h1>", "<img src='https://www.ameli.fr/logo.png' alt='ameli'>", "<base href='",
+    "https://api.telegram.org/bot123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage", "javascript:x", "<a href=",
+    "<!--", "-->", "<meta charset=", "utf-16", "\x00", "\ud800", "\u202e", "<", ">", "&#0;", "&amp;", "'", '"',
+    "1,99 €", "<label for=a>", "</label>", "<select name=exp><option>01</select>", "<textarea name=iban>",
+])
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(_PIECES, max_size=40), url=st.one_of(st.none(), st.sampled_from(
+    ["https://ameli-compte.fr/", "http://[::1]/", "https://xn--amli-cpa.fr/", "x", "https://a@b.c:99999/", ""])))
+def test_pages_made_of_hostile_pieces_never_break_the_analysis(engine: Engine, pieces: list[str],
+                                                              url: str | None) -> None:
+    html = "".join(pieces)
+    for source in (html, html.encode("utf-8", "surrogatepass")):
+        v = engine.analyze(source, kind="webpage", url=url)
+        assert v.failures == ()
+        assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in str(v.to_dict())
