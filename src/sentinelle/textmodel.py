@@ -263,15 +263,19 @@ class TextModel:
         # A window of up to three tokens, scored by its tokens and the pairs inside it; windows made only of
         # punctuation are not phrases.
         windows: list[tuple[float, int, int]] = []
-        for i in range(len(spans)):
+        n = len(spans)
+        wordy = [tok[0].isalnum() for _, _, tok in spans]
+        for i in range(n):  # running sums over widths 1, 2, 3: one pass, no slices
+            value = 0.0
+            has_word = False
             for width in (1, 2, 3):
                 j = i + width
-                if j > len(spans):
+                if j > n:
                     break
-                if not any(tok[0].isalnum() for _, _, tok in spans[i:j]):
-                    continue
-                value = sum(singles[i:j]) + sum(pairs[i : j - 1])
-                windows.append((value / (1 + 0.35 * (width - 1)), i, j))
+                value += singles[j - 1] + (pairs[j - 2] if width > 1 else 0.0)
+                has_word = has_word or wordy[j - 1]
+                if has_word and value > 0:
+                    windows.append((value / (1 + 0.35 * (width - 1)), i, j))
         windows.sort(key=lambda t: (-t[0], t[1]))
         taken: list[tuple[int, int, float]] = []
         used: set[int] = set()
