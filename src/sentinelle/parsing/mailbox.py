@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from .detect_kind import SUFFIXES
+
 __all__ = ["DEFAULT_MAX_MESSAGE_BYTES", "is_maildir", "is_mbox", "iter_email_sources", "iter_maildir",
            "iter_mbox"]
 
@@ -37,7 +39,9 @@ _CHUNK = 1024 * 1024  # bytes read at once
 _SEPARATOR = re.compile(rb"\n\r?\nFrom ")
 _OVERLAP = 7  # bytes kept between reads: one less than the longest separator match ("\n\r\nFrom ")
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
-_EMAIL_SUFFIXES = (".eml", ".msg")  # Outlook files are recognised by content when analysed
+# Files a folder walk picks up: e-mails (Outlook files are recognised by content when analysed) and the other
+# reports a fraud team receives, screenshots, recordings and saved pages (every suffix the engine knows).
+_REPORT_SUFFIXES = tuple(s for s in SUFFIXES if s != ".mbox")  # an mbox is split, below
 
 ErrorHandler = Callable[[str, OSError], None]
 EmailSource = tuple[str, bytes]
@@ -172,8 +176,9 @@ def iter_email_sources(paths: Iterable[Path | str], *, max_bytes: int = DEFAULT_
     """Messages from files and folders, in a stable (sorted) order.
 
     A file named on the command line is one message, unless it is an mbox. In folders, walked
-    recursively without following symbolic links: ``.eml`` files, mbox files (recognised by their first
-    line), and Maildir folders (recognised by ``cur``/``new``), whose inside is not walked again.
+    recursively without following symbolic links: ``.eml`` and ``.msg`` files, the screenshots, recordings and
+    saved pages the engine reads (by suffix), mbox files (recognised by their first line), and Maildir folders
+    (recognised by ``cur``/``new``), whose inside is not walked again.
     """
     for item in paths:
         path = Path(item)
@@ -206,7 +211,7 @@ def _iter_directory(root: Path, max_bytes: int, on_error: ErrorHandler) -> Itera
             file_path = here / filename
             if file_path.is_symlink() or filename.startswith("."):
                 continue
-            if filename.lower().endswith(_EMAIL_SUFFIXES):
+            if filename.lower().endswith(_REPORT_SUFFIXES):
                 data = _read_file(file_path, max_bytes, on_error)
                 if data is not None:
                     yield str(file_path), data
