@@ -64,7 +64,9 @@ FEATURES: dict[str, Any] = {
 _QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t>]*)+")
 _DATE_LINE = re.compile(r"(?m)^[ \t]*(?:date|sent|envoye|le)[ \t]*:[^\n]*")
 _DATE_CUES = ("date", "sent", "envoye", "le:", "le ", "le\t")  # a _DATE_LINE match contains one of these
-_CHUNK = re.compile(r"\S+")
+# A white-space-delimited chunk holding ".", "/" or "@" (the only ones that can be links or addresses); the
+# look-behind anchors it at the chunk's start, so a chunk is scanned once.
+_CANDIDATE_CHUNK = re.compile(r"(?<!\S)\S*[./@]\S*")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # Applied to one white-space-delimited chunk of bounded length (so their backtracking is bounded too).
 _EMAIL_IN_CHUNK = re.compile(r"[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
@@ -124,22 +126,39 @@ def tokens(folded: str) -> list[str]:
 
 
 def token_spans(folded: str) -> list[tuple[int, int, str]]:
-    """The tokens of ``tokens(folded)`` (same order and count) with their offsets in ``folded``."""
+    """The tokens of ``tokens(folded)`` (same order and count) with their offsets in ``folded``.
+
+    One pass over the whole text rather than one per chunk: the few chunks that can be links or addresses
+    (they hold ``.``, ``/`` or ``@``) are replaced first by their placeholder padded with spaces to the
+    chunk's length, so offsets stay put and the placeholder is one punctuation token at the chunk's start;
+    digits are translated once (one character for one). The result equals the chunk-by-chunk definition
+    (``tests/test_text_model.py`` checks it against ``tokens``)."""
     text = _blank_lines(folded, FEATURES["max_chars"])
     limit = FEATURES["max_tokens"]
+    ends: dict[int, int] = {}
+    if "." in text or "/" in text or "@" in text:
+        pieces: list[str] = []
+        last = 0
+        for chunk in _CANDIDATE_CHUNK.finditer(text):
+            ph = _placeholder(chunk.group())
+            if ph is not None:
+                start, end = chunk.span()
+                pieces.append(text[last:start])
+                pieces.append(ph.ljust(end - start))
+                ends[start] = end
+                last = end
+        if ends:
+            pieces.append(text[last:])
+            text = "".join(pieces)
     out: list[tuple[int, int, str]] = []
-    for chunk in _CHUNK.finditer(text):
-        ph = _placeholder(chunk.group())
-        if ph is not None:
-            out.append((chunk.start(), chunk.end(), ph))
-        else:
-            base = chunk.start()
-            out.extend(
-                (base + t.start(), base + t.end(), t.group()) for t in _TOKEN.finditer(chunk.group().translate(_DIGITS))
-            )
+    for match in _TOKEN.finditer(text.translate(_DIGITS)):
+        start = match.start()
+        tok = match.group()
+        end = ends[start] if ends and tok in _PLACEHOLDERS and start in ends else match.end()
+        out.append((start, end, tok))
         if len(out) >= limit:
             break
-    return out[:limit]
+    return out
 
 
 def token_features(token: str, char_ngrams: Sequence[int], mask: int) -> tuple[list[int], int]:
@@ -275,17 +294,19 @@ class TextModel:
                 value += singles[j - 1] + (pairs[j - 2] if width > 1 else 0.0)
                 has_word = has_word or wordy[j - 1]
                 if has_word and value > 0:
-                    windows.append((value / (1 + 0.35 * (width - 1)), i, j))
-        windows.sort(key=lambda t: (-t[0], t[1]))
+                    windows.append((-(value / (1 + 0.35 * (width - 1))), i, j))
+        # Strongest first, then leftmost, then shortest (the order the windows were made in): plain tuple
+        # order on (-value, i, j), no key function.
+        windows.sort()
         taken: list[tuple[int, int, float]] = []
         used: set[int] = set()
-        for value, i, j in windows:
-            if value <= 0 or len(taken) >= limit:
+        for negative, i, j in windows:
+            if len(taken) >= limit:
                 break
             if used.intersection(range(i, j)):
                 continue
             used.update(range(i, j))
-            taken.append((spans[i][0], spans[j - 1][1], value))
+            taken.append((spans[i][0], spans[j - 1][1], -negative))
         return taken
 
 
