@@ -30,9 +30,12 @@ Why these limits (each one removes a family of false alarms seen on popular-doma
   frauds) are caught: the skeleton reads ``i`` as the ``l`` of a capital I, so it counts as a consonant.
 * The official domains and their subdomains never match.
 
-Cost: the official side is indexed once per profile tuple; a query is one public-suffix lookup, one fold, a
-dictionary lookup and a linear-time distance-1 check against the few official labels of a close length.
-Input is bounded: at most the last 8 labels of a host and 64 characters per label are read, so a
+Cost: the official side is indexed once per profile tuple; a query is one public-suffix lookup (a few
+dictionary probes: ``extract.suffixes``), one fold, a dictionary lookup and a linear-time distance-1 check
+against the few official labels of a close length that share its first two or its last two skeleton letters
+(a typing error in a skeleton of 5+ letters leaves one of those pairs intact: proof at ``typo_ends``). What the
+registrable label decides is remembered per ``label.suffix`` (a bounded memo: streams repeat registrable
+domains). Input is bounded: at most the last 8 labels of a host and 64 characters per label are read, so a
 10,000-character label costs the same as a normal one.
 """
 
@@ -52,6 +55,7 @@ _MIN_TYPO_LEN = 5  # official labels shorter than this: skeleton equality only
 _MIN_EDGE_LEN = 8  # official labels shorter than this: no typo on the first or last letter (except doubling)
 _MAX_LABEL = 64  # DNS labels are at most 63 characters: anything longer is cut, never scanned
 _MAX_LABELS = 8
+_MEMO_SIZE = 65_536  # registrable labels whose verdict is remembered (about 10 MB at most)
 _VOWELS = frozenset("aeiouy")
 _VISUAL = (("rn", "m"), ("vv", "w"), ("1", "l"), ("0", "o"), ("i", "l"))
 
@@ -134,12 +138,25 @@ class LookalikeIndex:
             self.by_skeleton.setdefault(off.skeleton, []).append(off)
             self.by_glued.setdefault(off.skeleton + _skeleton(off.suffix), []).append(off)
         self.typo_lengths = frozenset(len(o.skeleton) for o in officials if len(o.skeleton) >= _MIN_TYPO_LEN)
-        # Officials whose skeleton is 1 shorter, as long, 1 longer than a query skeleton of length n: by_length[n].
+        # Officials open to a typo (skeleton of _MIN_TYPO_LEN+ letters) whose skeleton is 1 shorter, as long,
+        # 1 longer than a query skeleton of length n: by_length[n], in the order of ``officials``.
         self.by_length: dict[int, tuple[_Official, ...]] = {
-            n: tuple(o for o in officials if abs(len(o.skeleton) - n) <= 1)
+            n: tuple(o for o in officials if abs(len(o.skeleton) - n) <= 1 and len(o.skeleton) >= _MIN_TYPO_LEN)
             for n in range(1, 2 + max(self.typo_lengths, default=0))
         }
+        # The first two and the last two letters of those skeletons, per query length: a pre-filter that hides no
+        # typo. If one_edit(q, s) finds an edit at position i with len(s) >= 5 and |len(q) - len(s)| <= 1: for
+        # i >= 2, q[:2] == s[:2]; for i <= 1, the edit (a swap included) touches positions i..i+1 <= 2 of s and
+        # what follows is shared and at least 2 letters long, so q[-2:] == s[-2:]. (tests/test_lookalike_fast_paths)
+        self.typo_ends: dict[int, tuple[frozenset[str], frozenset[str]]] = {
+            n: (frozenset(o.skeleton[:2] for o in offs), frozenset(o.skeleton[-2:] for o in offs))
+            for n, offs in self.by_length.items()
+        }
         self.first_labels = frozenset(o.label for o in officials)
+        # What the registrable label alone decides (``_label_resemblance``), per "label.suffix" as written:
+        # names of a stream share their registrable domains (many certificates per site). Bounded: cleared
+        # when full, so a stream of unique domains costs one dictionary probe more per name, no memory.
+        self._memo: dict[str, Resemblance | None] = {}
 
     def resemblance(self, host: str) -> Resemblance | None:
         """See the module docstring; ``host`` may be ASCII, punycode or Unicode, in any case."""
@@ -155,6 +172,18 @@ class LookalikeIndex:
             found = self._official_inside(labels, suffix)
             if found:
                 return found
+        key = f"{raw}.{suffix}"
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        found = self._label_resemblance(raw, suffix)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def _label_resemblance(self, raw: str, suffix: str) -> Resemblance | None:
+        """Skeleton equality, official ending glued in, one typing error: the registrable label's own checks."""
         folded = fold(raw)
         if len(folded) != len(raw):  # fold maps one character to one; anything else is not a hostname
             return None
@@ -170,18 +199,20 @@ class LookalikeIndex:
                     cut -= 1
                 tricks = [*_homoglyphs(raw, folded), f"{folded[cut:]}.{suffix}→.{off.suffix}"]
                 return Resemblance(off.domain, off.profile_id, SUFFIX_GAME, ", ".join(tricks))
-        if len(skel) - 1 in self.typo_lengths or len(skel) in self.typo_lengths or len(skel) + 1 in self.typo_lengths:
-            for off in self.by_length.get(len(skel), ()):
-                found = self._typo(off, raw, folded, skel, suffix)
-                if found:
-                    return found
+        ends = self.typo_ends.get(len(skel))
+        if ends is not None and (skel[:2] in ends[0] or skel[-2:] in ends[1]):
+            for off in self.by_length[len(skel)]:
+                if off.skeleton[:2] == skel[:2] or off.skeleton[-2:] == skel[-2:]:
+                    found = self._typo(off, raw, folded, skel, suffix)
+                    if found:
+                        return found
         return None
 
     def _official_inside(self, labels: list[str], suffix: str) -> Resemblance | None:
         """``ameli.fr.com``, ``ameli.fr.secure-login.xyz``: a whole official domain, then another domain."""
-        lower = [label.lower() for label in labels]
-        if self.first_labels.isdisjoint(lower):
+        if self.first_labels.isdisjoint(map(str.lower, labels)):
             return None
+        lower = [label.lower() for label in labels]
         for off in self.officials:
             width = off.suffix.count(".") + 2
             for start in range(len(lower) - width + 1):
@@ -271,11 +302,15 @@ def split_host(host: str) -> tuple[list[str], str] | None:
     host = host.strip().rstrip(".")
     if not host or ":" in host or "[" in host or "/" in host or "@" in host:
         return None  # IPv6 literal, port, or not a host at all
+    lower = host.lower()
+    if host.isascii() and "xn--" not in lower:
+        return _split_ascii(host, lower)
     labels = host.split(".")
     if len(labels) > _MAX_LABELS:
         labels = labels[-_MAX_LABELS:]
-    labels = [label[:_MAX_LABEL] for label in labels]
-    if not all(labels):
+    if len(host) > _MAX_LABEL:  # only then can a label be longer
+        labels = [label[:_MAX_LABEL] for label in labels]
+    if "" in labels:
         return None
     if "xn--" in host.lower():
         decoded = []
@@ -297,6 +332,22 @@ def split_host(host: str) -> tuple[list[str], str] | None:
     if len(labels) <= n_suffix:
         return None
     return labels[:-n_suffix], suffix
+
+
+def _split_ascii(host: str, lower: str) -> tuple[list[str], str] | None:
+    """``split_host`` on an ASCII name without punycode (nearly every name): the same steps, fewer copies."""
+    labels = host.split(".")
+    low = labels if lower == host else lower.split(".")
+    if len(labels) > _MAX_LABELS:
+        labels, low = labels[-_MAX_LABELS:], low[-_MAX_LABELS:]
+    if len(host) > _MAX_LABEL:
+        labels, low = [label[:_MAX_LABEL] for label in labels], [label[:_MAX_LABEL] for label in low]
+    if "" in low or "".join(low).isdigit():
+        return None  # an empty label; an IPv4 address
+    n_suffix = public_suffix_list().public_count(low)
+    if not n_suffix or n_suffix >= len(low):
+        return None
+    return labels[:-n_suffix], ".".join(low[-n_suffix:])
 
 
 def _homoglyphs(raw: str, folded: str) -> list[str]:
