@@ -18,6 +18,7 @@ count in the plural (``assurancemaladies-renouvellement.com``).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .extract.urls import public_suffix_list
@@ -29,6 +30,7 @@ from .textnorm import fold
 _NEUTRAL = frozenset({"www", "ww", "fr", "com", "net", "en", "la", "le", "et"})
 _MAX_REPAIRS = 2  # lenient reading: misspelt words plus overlapping words, per host
 _MIN_NEAR = 5  # a misspelt word is recognised only for vocabulary words of this length or more
+_ASCII_WORD = re.compile("[a-z]+")
 
 
 def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str] | None:
@@ -49,11 +51,13 @@ def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str]
     return best[n]
 
 
-def _pieces(host: str) -> list[str]:
+def _pieces(host: str) -> tuple[str, ...]:
     """Folded words of the host's labels, without the public suffix: ``ameli.fr.x-y.com`` -> ameli, fr, x, y."""
     suffix = public_suffix_list().publicsuffix(host) or ""
     name = host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
     folded = fold(name)
+    if folded.isascii():  # the letters of an ASCII fold are a-z: the same runs as the loop below, found in C
+        return tuple(_ASCII_WORD.findall(folded))
     out: list[str] = []
     for label in folded.split("."):
         word = ""
@@ -66,7 +70,7 @@ def _pieces(host: str) -> list[str]:
                 word = ""
         if word:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=16)
@@ -150,14 +154,17 @@ def _vocabulary(
     return vocabulary, strong, max(len(w) for w in vocabulary)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # keyed on the words, not the host: n1.ameli-x.com and n2.ameli-x.com read the same
 def _brand_words(
-    host: str, strong: frozenset[str], weak: frozenset[str], context: frozenset[str], words: frozenset[str]
+    pieces: tuple[str, ...],
+    strong: frozenset[str],
+    weak: frozenset[str],
+    context: frozenset[str],
+    words: frozenset[str],
 ) -> tuple[str, ...]:
     vocabulary, strong, max_word = _vocabulary(strong, weak, context, words)
     found: list[str] = []
     unread: list[str] = []
-    pieces = _pieces(host)
     for piece in pieces:
         segments = [piece] if piece in vocabulary else _segment(piece, vocabulary, max_word)
         if segments is None:
@@ -181,7 +188,7 @@ def brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> 
     """The brand word of ``profile`` hidden in ``host`` (a Unicode or ASCII host), or None."""
     strong = frozenset(profile.brand_tokens)
     weak = frozenset(profile.brand_weak_tokens)
-    found = _brand_words(host, strong, weak, frozenset(profile.brand_context_words), domain_words)
+    found = _brand_words(_pieces(host), strong, weak, frozenset(profile.brand_context_words), domain_words)
     strong_found = [w for w in found if w in strong or (w[:-1] in strong and len(w) > 6)]
     if strong_found:
         return strong_found[0]
