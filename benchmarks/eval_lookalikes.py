@@ -238,7 +238,8 @@ def watch_speed(engine: Engine, names: list[str], seconds: float = 3.0) -> dict[
     count, started, i = 0, time.perf_counter(), 0
     cpu = time.process_time()
     while time.perf_counter() - started < seconds:
-        batch = [f"n{i}-{j}.{names[j % len(names)]}" for j in range(1000)]
+        # Every name of the list in turn (the first 1,000 only, before: j alone picked the name).
+        batch = [f"n{i}-{j}.{names[(i * 1000 + j) % len(names)]}" for j in range(1000)]
         for line in batch:
             watcher.feed_line(line)
         count += len(batch)

@@ -56,6 +56,7 @@ _MIN_EDGE_LEN = 8  # official labels shorter than this: no typo on the first or 
 _MAX_LABEL = 64  # DNS labels are at most 63 characters: anything longer is cut, never scanned
 _MAX_LABELS = 8
 _MEMO_SIZE = 65_536  # registrable labels whose verdict is remembered (about 10 MB at most)
+_UNKNOWN = object()  # not in the memo (None is a remembered answer)
 _VOWELS = frozenset("aeiouy")
 _VISUAL = (("rn", "m"), ("vv", "w"), ("1", "l"), ("0", "o"), ("i", "l"))
 
@@ -174,8 +175,9 @@ class LookalikeIndex:
                 return found
         key = f"{raw}.{suffix}"
         memo = self._memo
-        if key in memo:
-            return memo[key]
+        remembered = memo.get(key, _UNKNOWN)  # one lookup: another thread may clear the memo in between two
+        if remembered is not _UNKNOWN:
+            return remembered  # type: ignore[return-value]
         found = self._label_resemblance(raw, suffix)
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
