@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import array
 import ast
+import heapq
 import io
 import json
 import math
@@ -81,6 +82,8 @@ _PLACEHOLDERS = frozenset((LINK_TOKEN, EMAIL_TOKEN))
 _BIGRAM_MIX = 0x9E3779B1
 _TOKEN_SALT = b"\x03"
 _CACHE_LIMIT = 200_000
+_DAMP_2 = 1 + 0.35 * 1  # a phrase of two tokens counts for its score / 1.35, of three / 1.7
+_DAMP_3 = 1 + 0.35 * 2
 MIN_TOKENS = 5  # below this, wording says too little (a greeting, a one-word reply): not scored
 
 
@@ -272,37 +275,29 @@ class TextModel:
         if not spans:
             return []
         factor = scale(len(spans))
-        singles: list[float] = []
-        owns: list[int] = []
-        for _, _, tok in spans:
-            value, own, _ = self._token(tok)
-            singles.append(value * factor if tok not in _PLACEHOLDERS else 0.0)
-            owns.append(own)
-        pairs = [self._w[bigram_feature(owns[i], owns[i + 1], self._mask)] * factor for i in range(len(spans) - 1)]
-        # A window of up to three tokens, scored by its tokens and the pairs inside it; windows made only of
-        # punctuation are not phrases.
-        windows: list[tuple[float, int, int]] = []
-        n = len(spans)
+        get, token = self._cache.get, self._token
+        entries = [get(tok) or token(tok) for _, _, tok in spans]
+        singles = [0.0 if s[2] in _PLACEHOLDERS else e[0] * factor for s, e in zip(spans, entries, strict=True)]
+        w, mask = self._w, self._mask
+        pairs = [w[((a[2] ^ b[1]) * 0x85EBCA6B >> 7) & mask] * factor 
+                 for a, b in zip(entries, entries[1:], strict=False)]
+        # Windows of one, two and three tokens, scored by their tokens and the pairs inside them (summed in this
+        # order: a + (b + pair), then + (c + pair)), longer ones damped; windows made only of punctuation are not
+        # phrases. Entries are (-score, first, end): tuple order is strongest, then leftmost, then shortest.
         wordy = [tok[0].isalnum() for _, _, tok in spans]
-        for i in range(n):  # running sums over widths 1, 2, 3: one pass, no slices
-            value = 0.0
-            has_word = False
-            for width in (1, 2, 3):
-                j = i + width
-                if j > n:
-                    break
-                value += singles[j - 1] + (pairs[j - 2] if width > 1 else 0.0)
-                has_word = has_word or wordy[j - 1]
-                if has_word and value > 0:
-                    windows.append((-(value / (1 + 0.35 * (width - 1))), i, j))
-        # Strongest first, then leftmost, then shortest (the order the windows were made in): plain tuple
-        # order on (-value, i, j), no key function.
-        windows.sort()
+        windows = [(-v, i, i + 1) for i, v in enumerate(singles) if v > 0 and wordy[i]]
+        two = [a + (b + p) for a, b, p in zip(singles, singles[1:], pairs, strict=False)]
+        two_wordy = [x or y for x, y in zip(wordy, wordy[1:], strict=False)]
+        windows += [(-(v / _DAMP_2), i, i + 2) for i, v in enumerate(two) if v > 0 and two_wordy[i]]
+        three = [v + (c + p) for v, c, p in zip(two, singles[2:], pairs[1:], strict=False)]
+        windows += [
+            (-(v / _DAMP_3), i, i + 3) for i, v in enumerate(three) if v > 0 and (two_wordy[i] or wordy[i + 2])
+        ]
+        heapq.heapify(windows)  # only the first few are wanted: popped in order rather than all sorted
         taken: list[tuple[int, int, float]] = []
         used: set[int] = set()
-        for negative, i, j in windows:
-            if len(taken) >= limit:
-                break
+        while windows and len(taken) < limit:
+            negative, i, j = heapq.heappop(windows)
             if used.intersection(range(i, j)):
                 continue
             used.update(range(i, j))
