@@ -8,14 +8,19 @@ Training-only dependency: NumPy (no scikit-learn). Steps, all deterministic for 
    (e-mails through the e-mail parser), folded, normalised and tokenised by ``sentinelle.textmodel``;
    documents whose normalised wording is identical are kept once;
 2. each document falls in train (60 %), calibration (15 %) or test (25 %) by a hash of its wording and the
-   seed (``corpus_segments.split_of``), the same split ``benchmarks/eval_quality.py --split test`` uses;
-3. an L2-regularised logistic regression is fitted on the train part (full-batch Adam over the hashed
-   features), each segment weighted (``SEGMENT_WEIGHTS``) so that the French legitimate texts count as hard
-   negatives and the 74 French phishing e-mails are not drowned by the 1,499 others; the press quotes are
-   never trained on (a probe);
-4. Platt scaling on the calibration part, then the decision threshold: the lowest probability that keeps
-   every French legitimate segment of the calibration part at or below 0.25 % false positives and legitimate
-   e-mail at or below 0.5 %;
+   seed (``corpus_segments.split_of``), the same split ``benchmarks/eval_quality.py --split test`` uses; the
+   model learns from train and calibration together, the test part is only scored;
+3. an L2-regularised logistic regression (full-batch Adam over the hashed features), each segment weighted
+   (``SEGMENT_WEIGHTS``) so that the French legitimate texts count as hard negatives and the 74 French
+   phishing e-mails are not drowned by the 1,499 others; the press quotes are never trained on (a probe).
+   ``L2`` was chosen by ``--select-l2``: the out-of-fold scam recall within the false-positive budgets below,
+   for each value of ``L2_GRID`` (4-fold cross-validation inside train + calibration);
+4. calibration without a separate small part: the same 4 folds give every train and calibration document a
+   score from a model that did not see it; Platt scaling is fitted on those out-of-fold scores, and the
+   decision threshold is the lowest probability that keeps, out of fold, every French legitimate segment at
+   or below 0.25 % false positives and legitimate e-mail at or below 0.5 %. The final model is then fitted
+   on all train and calibration documents (a third more than each fold model: the held-out figures show how
+   the out-of-fold threshold carries over to it);
 5. the test part is scored per segment and everything (data digest, seed, feature configuration, figures)
    goes into the model's metadata.
 
@@ -44,10 +49,12 @@ from sentinelle import Engine  # noqa: E402
 from sentinelle.textmodel import (  # noqa: E402
     FEATURES,
     FORMAT,
+    MIN_TOKENS,
     bigram_feature,
     load_model_file,
     save_model,
     scale,
+    subject_tokens,
     token_features,
     tokens,
 )
@@ -64,17 +71,21 @@ SEGMENT_WEIGHTS = {  # share of its class's total weight
     "rdv_templates": 0.10,
     "ds_templates": 0.10,
 }
-L2 = 1e-4
+L2 = 3e-5  # chosen with --select-l2 (see docs/benchmarks.md)
+L2_GRID = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3)
+FOLDS = 4
+FIT_SPLITS = ("train", "calib")
 EPOCHS = 400
 LEARNING_RATE = 0.05
 FR_LEGIT_MAX_FPR = 0.0025
 HAM_MAX_FPR = 0.005
 
 
-def model_tokens(engine: Engine, doc: cs.Doc) -> list[str]:
+def model_tokens(engine: Engine, doc: cs.Doc) -> tuple[list[str], list[str]]:
+    """The text's tokens (which decide the split) and the subject's marked tokens, as the detector sees them."""
     msg = engine.parse(doc.source if isinstance(doc.source, Path) else str(doc.source), kind=doc.kind)
     text = msg.subject + "\n" + msg.text if msg.subject else msg.text
-    return tokens(fold(text))
+    return tokens(fold(text)), subject_tokens(fold(msg.subject)) if msg.subject else []
 
 
 def load(corpus: Path) -> list[tuple[cs.Doc, list[str], str]]:
@@ -84,12 +95,12 @@ def load(corpus: Path) -> list[tuple[cs.Doc, list[str], str]]:
     seen: set[str] = set()
     for docs in cs.text_segments(corpus).values():
         for doc in docs:
-            toks = model_tokens(engine, doc)
+            toks, subject = model_tokens(engine, doc)
             key = " ".join(toks)
             if not toks or key in seen:
                 continue
             seen.add(key)
-            out.append((doc, toks, cs.split_of(key)))
+            out.append((doc, toks + subject if len(toks) >= MIN_TOKENS else toks, cs.split_of(key)))
     return out
 
 
@@ -139,7 +150,14 @@ def raw_scores(
 
 
 def fit(
-    doc: np.ndarray, idx: np.ndarray, val: np.ndarray, scales: np.ndarray, y: np.ndarray, sw: np.ndarray, size: int
+    doc: np.ndarray,
+    idx: np.ndarray,
+    val: np.ndarray,
+    scales: np.ndarray,
+    y: np.ndarray,
+    sw: np.ndarray,
+    size: int,
+    l2: float = 1e-4,
 ) -> tuple[np.ndarray, float]:
     """Weighted L2 logistic regression, full-batch Adam (deterministic)."""
     w = np.zeros(size)
@@ -153,7 +171,7 @@ def fit(
         p = 1.0 / (1.0 + np.exp(-z))
         g_doc = (p - y) * sw
         grad = np.empty(size + 1)
-        grad[:size] = np.bincount(idx, weights=g_doc[doc] * xval, minlength=size) + L2 * w
+        grad[:size] = np.bincount(idx, weights=g_doc[doc] * xval, minlength=size) + l2 * w
         grad[size] = g_doc.sum()
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad
@@ -186,7 +204,7 @@ def platt(raw: np.ndarray, y: np.ndarray, sw: np.ndarray) -> tuple[float, float]
 def choose_threshold(prob: np.ndarray, y: np.ndarray, segments: list[str]) -> float:
     """The lowest threshold meeting the false-positive ceilings on the calibration part."""
     seg = np.array(segments)
-    for threshold in np.round(np.arange(0.50, 0.995, 0.01), 2):
+    for threshold in np.round(np.arange(0.50, 0.9995, 0.005), 3):
         flagged = prob >= threshold
         ok = True
         for name in set(segments):
@@ -222,11 +240,60 @@ def pair_metrics(
     return {k: round(float(v), 4) for k, v in c.row().items() if v is not None}
 
 
+def fold_of(doc: cs.Doc, folds: int) -> int:
+    """Cross-validation fold of a training document (a hash of its segment and id; the split is untouched)."""
+    return int.from_bytes(hashlib.sha256(f"fold\0{doc.segment}\0{doc.id}".encode()).digest()[:8], "big") % folds
+
+
+def sample_weights(rows: list[tuple[cs.Doc, list[str], str]]) -> np.ndarray:
+    counts = Counter(d.segment for d, _, _ in rows)
+    return np.array([SEGMENT_WEIGHTS[d.segment] / counts[d.segment] for d, _, _ in rows])
+
+
+def train(rows: list[tuple[cs.Doc, list[str], str]], mask: int, l2: float) -> tuple[np.ndarray, float]:
+    doc, idx, val, scales = design([t for _, t, _ in rows], mask)
+    y = np.array([d.label for d, _, _ in rows], dtype=np.float64)
+    print(f"  fit on {len(rows)} documents, {len(idx)} non-zero features, l2 {l2:g}", file=sys.stderr)
+    w, bias = fit(doc, idx, val, scales, y, sample_weights(rows), mask + 1, l2)
+    return w.astype(np.float32).astype(np.float64), bias  # what the file will hold
+
+
+def scores(w: np.ndarray, bias: float, rows: list[tuple[cs.Doc, list[str], str]], mask: int) -> np.ndarray:
+    d, i, v, s = design([t for _, t, _ in rows], mask)
+    return raw_scores(w, bias, d, i, v, s)
+
+
+def out_of_fold(rows: list[tuple[cs.Doc, list[str], str]], mask: int, l2: float) -> np.ndarray:
+    """Raw scores of every document by the model trained on the other folds."""
+    raw = np.zeros(len(rows))
+    fold = np.array([fold_of(d, FOLDS) for d, _, _ in rows])
+    for k in range(FOLDS):
+        inside = [r for r, f in zip(rows, fold, strict=True) if f != k]
+        w, bias = train(inside, mask, l2)
+        raw[fold == k] = scores(w, bias, [r for r, f in zip(rows, fold, strict=True) if f == k], mask)
+    return raw
+
+
+def recall_within_budgets(prob: np.ndarray, y: np.ndarray, segments: list[str]) -> tuple[float, float]:
+    """(threshold, weighted scam recall at it): the model-selection criterion of ``--select-l2``."""
+    threshold = choose_threshold(prob, y, segments)
+    seg = np.array(segments)
+    recall = sum(
+        SEGMENT_WEIGHTS[s] * float((prob[(seg == s)] >= threshold).mean()) for s in set(segments) if y[seg == s][0]
+    )
+    return threshold, recall
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=cs.CORPUS)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true", help="compare with the committed model, write nothing")
+    parser.add_argument(
+        "--select-l2",
+        action="store_true",
+        help=f"print the cross-validated recall of each L2 in {L2_GRID}, write nothing",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     data = load(args.corpus)
@@ -237,34 +304,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"loaded {len(data)} distinct documents in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
     mask = (1 << FEATURES["bits"]) - 1
-    parts = {
-        s: [r for r in data if r[2] == s and (s == "test" or r[0].segment not in PROBES)]
-        for s in ("train", "calib", "test")
-    }
-    train = parts["train"]
-    doc, idx, val, scales = design([t for _, t, _ in train], mask)
-    y = np.array([d.label for d, _, _ in train], dtype=np.float64)
-    counts = Counter(d.segment for d, _, _ in train)
-    sw = np.array([SEGMENT_WEIGHTS[d.segment] / counts[d.segment] for d, _, _ in train])
-    print(f"train: {len(train)} documents, {len(idx)} non-zero features", file=sys.stderr)
-    w, bias = fit(doc, idx, val, scales, y, sw, mask + 1)
-    w = w.astype(np.float32).astype(np.float64)  # what the file will hold
+    # Everything but the test part is learned from: the folds give every such document a score from a model
+    # that did not see it (calibration and threshold), then the final model is fitted on all of them.
+    pool = [r for r in data if r[2] in FIT_SPLITS and r[0].segment not in PROBES]
+    y = np.array([d.label for d, _, _ in pool], dtype=np.float64)
+    seg = [d.segment for d, _, _ in pool]
+    if args.select_l2:
+        for l2 in L2_GRID:
+            prob = 1 / (1 + np.exp(-out_of_fold(pool, mask, l2)))
+            threshold, recall = recall_within_budgets(prob, y, seg)
+            print(f"l2 {l2:g}: out-of-fold weighted recall {recall:.4f} at threshold {threshold}", file=sys.stderr)
+        return 0
+    raw_oof = out_of_fold(pool, mask, L2)
+    a, b = platt(raw_oof, y, sample_weights(pool))
+    prob_oof = 1 / (1 + np.exp(-(a * raw_oof + b)))
+    threshold = choose_threshold(prob_oof, y, seg)
+    w, bias = train(pool, mask, L2)
 
-    def scores(rows: list[tuple[cs.Doc, list[str], str]]) -> np.ndarray:
-        d, i, v, s = design([t for _, t, _ in rows], mask)
-        return raw_scores(w, bias, d, i, v, s)
-
-    calib = parts["calib"]
-    yc = np.array([d.label for d, _, _ in calib], dtype=np.float64)
-    cc = Counter(d.segment for d, _, _ in calib)
-    swc = np.array([SEGMENT_WEIGHTS[d.segment] / cc[d.segment] for d, _, _ in calib])
-    a, b = platt(scores(calib), yc, swc)
-    prob_c = 1 / (1 + np.exp(-(a * scores(calib) + b)))
-    threshold = choose_threshold(prob_c, yc, [d.segment for d, _, _ in calib])
-
-    test = parts["test"]
+    test = [r for r in data if r[2] == "test"]
     yt = np.array([d.label for d, _, _ in test], dtype=np.float64)
-    prob_t = 1 / (1 + np.exp(-(a * scores(test) + b)))
+    prob_t = 1 / (1 + np.exp(-(a * scores(w, bias, test, mask) + b)))
     seg_t = [d.segment for d, _, _ in test]
     legit_fr = {"sms_88milsms", "fiches_sante", "rdv_templates", "ds_templates"}
     results = {
@@ -282,7 +341,14 @@ def main(argv: list[str] | None = None) -> int:
         "documents": {f"{seg}/{split}": n for (seg, split), n in sorted(sizes.items())},
         "segment_weights": SEGMENT_WEIGHTS,
         "probes": sorted(PROBES),
-        "training": {"l2": L2, "epochs": EPOCHS, "learning_rate": LEARNING_RATE, "optimiser": "adam, full batch"},
+        "training": {
+            "l2": L2,
+            "epochs": EPOCHS,
+            "learning_rate": LEARNING_RATE,
+            "optimiser": "adam, full batch",
+            "fitted_on": list(FIT_SPLITS),
+            "calibration": f"platt and threshold on {FOLDS}-fold out-of-fold scores of the same parts",
+        },
         "bias": bias,
         "platt_a": a,
         "platt_b": b,

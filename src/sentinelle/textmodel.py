@@ -16,6 +16,8 @@ Features, computed the same way at training and at analysis time (this module is
 * tokens are runs of word characters or single punctuation marks; each token contributes its character
   3-, 4- and 5-grams (padded with spaces, within the token) and itself; each pair of neighbouring tokens
   contributes a bigram. Features are hashed into ``2**bits`` weights (CRC-32, deterministic across runs);
+* an e-mail's subject line is counted a second time, as a subject: its tokens marked with ``\x04``
+  (``subject_tokens``) follow the text's, so "urgent" or "account suspended" in a subject has its own weight;
 * the raw score is ``bias + (sum of the token and bigram weights) / sqrt(tokens + length_prior)`` (short
   texts stay nearer the prior: a few words are little evidence); the probability is
   ``sigmoid(platt_a * raw + platt_b)``.
@@ -47,7 +49,7 @@ from typing import Any
 
 from .errors import DataError
 
-FORMAT = "sentinelle-text-model/1"
+FORMAT = "sentinelle-text-model/2"  # 2: subject tokens (FEATURES["subject"])
 MODEL_FILE = "text_model.npz"
 
 # Feature configuration. Changing any of these means retraining (the model records them and is refused when
@@ -60,6 +62,7 @@ FEATURES: dict[str, Any] = {
     "length_prior": 16,
     "hash": "crc32",
     "norm": "digits->0, link or address chunks->\\x01/\\x02, quote markers and date lines blanked",
+    "subject": "subject tokens again after the text's, each marked with \\x04 (subject_tokens), at most 40",
 }
 
 _QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t>]*)+")
@@ -82,6 +85,8 @@ _PLACEHOLDERS = frozenset((LINK_TOKEN, EMAIL_TOKEN))
 _BIGRAM_MIX = 0x9E3779B1
 _TOKEN_SALT = b"\x03"
 _CACHE_LIMIT = 200_000
+SUBJECT_MARK = "\x04"
+_MAX_SUBJECT_TOKENS = 40
 _DAMP_2 = 1 + 0.35 * 1  # a phrase of two tokens counts for its score / 1.35, of three / 1.7
 _DAMP_3 = 1 + 0.35 * 2
 MIN_TOKENS = 5  # below this, wording says too little (a greeting, a one-word reply): not scored
@@ -126,6 +131,13 @@ def tokens(folded: str) -> list[str]:
             if ph is not None:
                 chunks[i] = ph
     return _TOKEN.findall(" ".join(chunks).translate(_DIGITS))[: FEATURES["max_tokens"]]
+
+
+def subject_tokens(folded_subject: str) -> list[str]:
+    """A subject line's tokens, marked (``SUBJECT_MARK`` prefixed): appended after the text's tokens, the same
+    words weigh apart in a subject ("urgent", "votre compte", "facture") with their own features and pairs.
+    The text already holds the subject as its first line; this is the subject a second time, as a subject."""
+    return [SUBJECT_MARK + t for t in tokens(folded_subject)[:_MAX_SUBJECT_TOKENS]]
 
 
 def token_spans(folded: str) -> list[tuple[int, int, str]]:
@@ -258,15 +270,19 @@ class TextModel:
         e = math.exp(z)
         return e / (1.0 + e)
 
-    def assess(self, folded: str) -> Assessment:
+    def assess(self, folded: str, folded_subject: str = "") -> Assessment:
+        """``folded``: the folded text (subject line first, as ``Context.text``); ``folded_subject``: the folded
+        subject alone, when the message has one (e-mails), for ``subject_tokens``."""
         toks = tokens(folded)
         if len(toks) < MIN_TOKENS:
             return Assessment(self.calibrate(self.bias), self.bias, len(toks))
+        if folded_subject:
+            toks += subject_tokens(folded_subject)
         raw = self.raw_score(toks)
         return Assessment(self.calibrate(raw), raw, len(toks))
 
-    def probability(self, folded: str) -> float:
-        return self.assess(folded).probability
+    def probability(self, folded: str, folded_subject: str = "") -> float:
+        return self.assess(folded, folded_subject).probability
 
     def top_phrases(self, folded: str, limit: int = 3) -> list[tuple[int, int, float]]:
         """The spans that pushed most towards scam: each word with its neighbours' pair weights, merged into

@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from ..model import Evidence, Kind, Message
 from ..textmodel import MIN_TOKENS, TextModel, load_model_file
+from ..textnorm import fold
 from .base import Context, register
 
 _MAX_QUOTE = 60
@@ -58,7 +59,7 @@ class TextModelResemblance:
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
         model = self.model or packaged_model()
         folded = ctx.folded
-        assessment = model.assess(folded)
+        assessment = model.assess(folded, fold(msg.subject) if msg.subject else "")
         threshold = model.threshold if self.threshold is None else self.threshold
         if assessment.token_count < MIN_TOKENS or assessment.probability < threshold:
             return
