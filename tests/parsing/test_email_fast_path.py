@@ -59,6 +59,9 @@ def test_plain_messages_take_the_fast_path_and_match(data: bytes) -> None:
         b"Subject: a\rFrom: b\n\nbody\n",  # bare CR ends a line for the feed parser
         b"\nSubject: not a header\n\nbody\n",  # empty header block
         b"Subject: no body at all\n",
+        b"Subject: a\nFrom x@y Mon Jan  1\nTo: b\n\nbody\n",  # misplaced envelope line: a defect
+        b": no name\nSubject: a\n\nbody\n",  # missing header name: a defect
+        b" continued first\nSubject: a\n\nbody\n",  # continuation before any header: a defect
     ],
 )
 def test_irregular_messages_are_left_to_the_standard_parser(data: bytes) -> None:
@@ -73,7 +76,8 @@ _PIECES = st.sampled_from(
     [
         b"Subject: a\n", b"From: x@y.fr\r\n", b"\n", b"\r\n", b"\r", b" continued\n", b"\tfolded\n",
         b"Content-Type: text/html\n", b"Content-Type: multipart/mixed; boundary=b\n", b"Content-Type: message/rfc822\n",
-        b"body text\n", b"no colon here\n", b"From x@y Mon\n", b"\xe9: v\n", b"X-8bit: \xe9\xff\n", b"--b\n",
+        b"body text\n", b"no colon here\n", b"From x@y Mon\n", b"From x\r\n", b" \n", b"\xe9: v\n",
+        b"X-8bit: \xe9\xff\n", b"--b\n",
         b"Content-Type: text/plain; charset=utf-8\n", b"a:b", b"\x00", b":\n", b"=?utf-8?b?w6k=?=\n",
     ]
 )

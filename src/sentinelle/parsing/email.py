@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, replace
 from email import errors as email_errors
 from email import policy as email_policy
+from email.feedparser import headerRE as _FEED_HEADER_LINE  # type: ignore[attr-defined]  # the parser's own rule
 from email.header import decode_header, make_header
 from email.message import Message as MimeMessage
 from email.parser import BytesParser
@@ -190,21 +191,50 @@ def _single_part(data: bytes, policy: Policy) -> MimeMessage | None:
 
     The feed parser walks the body line by line even when it only joins the lines back together (every
     type but ``multipart/*`` and ``message/*``); three messages in four of the corpus are such single parts.
-    Here the header block alone goes through the standard parser and the body is set as the payload in one
-    piece: the same ``Message`` as a full parse (the body text is the same characters). Only when the
+    Here the header block is read by the feed parser's own rules (its line pattern, its policy's
+    ``header_source_parse``) in one loop, and the body is set as the payload in one piece: the same
+    ``Message`` as a full parse (``tests/parsing/test_email_fast_path.py`` compares them). Only when the
     header block ends at an empty line, has no bare carriage return (a line break for the feed parser)
-    and raises no defect; everything else is parsed the standard way.
+    and would raise no defect; everything else is parsed the standard way.
     """
     if policy is not email_policy.compat32:
         return None
     end = _HEADER_END.search(data)
     if end is None or end.start() == 0:
         return None
-    head = data[: end.end()]
+    head = data[: end.start() + 1]  # the header lines, each ending with its line feed
     if b"\r" in head and head.count(b"\r") != head.count(b"\r\n"):
         return None
-    msg: MimeMessage = BytesParser(policy=policy).parsebytes(head, headersonly=True)
-    if msg.defects or msg.get_payload() != "" or msg.get_content_maintype() in ("multipart", "message"):
+    lines = head.decode("ascii", "surrogateescape").split("\n")
+    lines.pop()  # after the last line feed: nothing
+    msg = MimeMessage(policy=policy)
+    # The feed parser's header loop (``FeedParser._parse_headers``) for a block without defects: any line
+    # that would make one (not a header line, a continuation first, a misplaced "From ", a bare colon)
+    # sends the message to the standard parser.
+    name_lines: list[str] = []
+    for number, bare in enumerate(lines):
+        line = bare + "\n"
+        if not _FEED_HEADER_LINE.match(line):
+            return None
+        if line[0] in " \t":
+            if not name_lines:
+                return None
+            name_lines.append(line)
+            continue
+        if name_lines:
+            msg.set_raw(*policy.header_source_parse(name_lines))
+            name_lines = []
+        if line.startswith("From "):
+            if number != 0:
+                return None
+            msg.set_unixfrom(line[: -2 if line.endswith("\r\n") else -1])
+            continue
+        if line.find(":") <= 0:
+            return None
+        name_lines = [line]
+    if name_lines:
+        msg.set_raw(*policy.header_source_parse(name_lines))
+    if msg.get_content_maintype() in ("multipart", "message"):
         return None
     msg.set_payload(data[end.end() :].decode("ascii", "surrogateescape"))
     return msg
