@@ -1,8 +1,9 @@
-"""The single-part fast path of the e-mail parser builds the same MIME tree as the standard feed parser.
+"""The fast path of the e-mail parser builds the same MIME tree as the standard feed parser.
 
-``parsing.email._single_part`` parses only the header block with the standard library and sets the body in
-one piece; these tests compare it with a full ``BytesParser`` parse on hand-picked edge cases and on
-messages assembled from hostile pieces (bare carriage returns, missing separators, 8-bit headers...).
+``parsing.email._single_part`` reads single parts and flat multiparts itself (the feed parser's header rule,
+bodies cut at delimiter lines); these tests compare it with a full ``BytesParser`` parse on hand-picked
+edge cases and on messages assembled from hostile pieces (bare carriage returns, missing separators, 8-bit
+headers, stray and doubled delimiters, digests, nesting...).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from sentinelle.parsing.email import _single_part
 def _state(msg: MimeMessage) -> dict[str, Any]:
     state = dict(vars(msg))
     state["defects"] = [type(d).__name__ for d in msg.defects]
+    if isinstance(msg._payload, list):  # type: ignore[attr-defined]  # compat32 keeps the parts there
+        state["_payload"] = [_state(part) for part in msg._payload]  # type: ignore[attr-defined]
     return state
 
 
@@ -44,6 +47,11 @@ def _same_as_full_parse(data: bytes) -> bool:
         b"Subject: folded\n header line\nContent-Type: text/html; charset=utf-8\n\n<p>caf\xc3\xa9</p>",
         b"X-Raw: \xe9t\xe9\nSubject: vide\n\n",
         b"Subject: a\r\n\nmixed line ends\r\n",
+        b"Content-Type: multipart/alternative; boundary=b\n\npreamble\n--b\nContent-Type: text/plain\n\nplain\n"
+        b"--b\nContent-Type: text/html\n\n<p>html</p>\n--b--\nepilogue\n",
+        b"Content-Type: multipart/mixed;\r\n boundary=\"=_x\"\r\n\r\n--=_x  \r\n\r\nno headers\r\n--=_x--",
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx is text\n --b too\n\n--b--\n",
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\ntext\n--b--\n",
     ],
 )
 def test_plain_messages_take_the_fast_path_and_match(data: bytes) -> None:
@@ -53,7 +61,6 @@ def test_plain_messages_take_the_fast_path_and_match(data: bytes) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\ntext\n--b--\n",  # multipart: standard parser
         b"Content-Type: message/rfc822\n\nSubject: inner\n\nbody\n",  # nested message
         b"Subject: a\nnot a header line\n\nbody\n",  # missing separator: a defect
         b"Subject: a\rFrom: b\n\nbody\n",  # bare CR ends a line for the feed parser
@@ -62,6 +69,14 @@ def test_plain_messages_take_the_fast_path_and_match(data: bytes) -> None:
         b"Subject: a\nFrom x@y Mon Jan  1\nTo: b\n\nbody\n",  # misplaced envelope line: a defect
         b": no name\nSubject: a\n\nbody\n",  # missing header name: a defect
         b" continued first\nSubject: a\n\nbody\n",  # continuation before any header: a defect
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\ntext\n",  # no closing delimiter: a defect
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b--\n",  # closed before it opened: a defect
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\n--b\n\nx\n--b--\n",  # delimiters in a row
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/alternative; boundary=c\n\n"
+        b"--c\n\nx\n--c--\n--b--\n",  # nested
+        b"Content-Type: multipart/digest; boundary=b\n\n--b\n\nx\n--b--\n",  # parts default to messages
+        b"Content-Type: multipart/mixed; boundary=b\nContent-Transfer-Encoding: base64\n\n--b\n\nx\n--b--\n",
+        b"Content-Type: multipart/mixed\n\n--b\n\nx\n--b--\n",  # no boundary parameter
     ],
 )
 def test_irregular_messages_are_left_to_the_standard_parser(data: bytes) -> None:
@@ -87,3 +102,42 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=14).map(b"".join))
 def test_assembled_messages_parse_as_the_standard_parser_does(data: bytes) -> None:
     _same_as_full_parse(data)  # asserts equality whenever the fast path is taken
+
+
+_LINES = st.sampled_from(
+    [b"text\n", b"\n", b"\r\n", b"--b\n", b"--b--\n", b"-- b\n", b"--bb\n", b"x--b\n", b"Subject: z\n", b" cont\n",
+     b"\xe9\xff\n", b"end", b"--b", b"\r"]
+)
+_PART_HEADERS = st.sampled_from(
+    [b"Content-Type: text/plain\n", b"Content-Type: text/html; charset=utf-8\r\n",
+     b"Content-Transfer-Encoding: base64\n", b"Content-Disposition: attachment; filename=a.pdf\n", b" folded\n",
+     b"X: y\n", b"From x\n", b"bad\n",
+     b"Content-Type: multipart/alternative; boundary=c\n", b"Content-Type: message/rfc822\n"]
+)
+_PART = st.tuples(
+    st.lists(_PART_HEADERS, max_size=3), st.sampled_from([b"\n", b"\r\n", b""]), st.lists(_LINES, max_size=5)
+)
+_ROOTS = st.sampled_from(
+    [b"Content-Type: multipart/mixed; boundary=b\n", b"Content-Type: multipart/alternative;\n boundary=\"b\"\r\n",
+     b"Content-Type: multipart/mixed; boundary=b\nContent-Transfer-Encoding: base64\n",
+     b"Content-Type: multipart/digest; boundary=b\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _ROOTS,
+    st.lists(_LINES, max_size=3),
+    st.lists(st.tuples(st.sampled_from([b"--b\n", b"--b\r\n", b"--b  \n", b"--b\t\r\n"]), _PART), max_size=4),
+    st.sampled_from([b"--b--\n", b"--b--", b"--b-- \r\n", b"--b--\r\n", b""]),
+    st.lists(_LINES, max_size=3),
+)
+def test_assembled_multiparts_parse_as_the_standard_parser_does(
+    root: bytes,
+    preamble: list[bytes],
+    parts: list[tuple[bytes, tuple[list[bytes], bytes, list[bytes]]]],
+    closing: bytes,
+    epilogue: list[bytes],
+) -> None:
+    body = b"".join(delim + b"".join(heads) + blank + b"".join(lines) for delim, (heads, blank, lines) in parts)
+    _same_as_full_parse(root + b"Subject: s\n\n" + b"".join(preamble) + body + closing + b"".join(epilogue))

@@ -107,7 +107,10 @@ _DECLARATION = re.compile(rb"boundary\*?[0-9]*\*?\s*=|^--[^\r\n]{0,200}?--[ \t]*
                           re.IGNORECASE | re.MULTILINE)
 
 # The empty line that ends a header block (after a LF or CRLF line end).
-_HEADER_END = re.compile(rb"\n\r?\n")
+_HEADER_END_TEXT = re.compile(r"\n\r?\n")
+# After "--boundary" at the start of a line: the rest of a delimiter line (the feed parser's boundary rule).
+_DELIMITER_TAIL = re.compile(r"(--)?[ \t]*(?:\r?\n|\Z)")
+_EOL_AT_END = re.compile(r"(?:\r\n|\r|\n)\Z")
 # An address in a To/Cc list (linear; the stdlib address parser is a Python loop and cost 5 % of a parse).
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -187,26 +190,46 @@ def _parse_email(data: bytes, *, limits: Limits, callback_cues: tuple[str, ...],
 
 
 def _single_part(data: bytes, policy: Policy) -> MimeMessage | None:
-    """The tree of a plain, well-formed single-part message, or None for anything else.
+    """The MIME tree of a plain, well-formed message, or None for anything else (then the standard parser).
 
-    The feed parser walks the body line by line even when it only joins the lines back together (every
-    type but ``multipart/*`` and ``message/*``); three messages in four of the corpus are such single parts.
-    Here the header block is read by the feed parser's own rules (its line pattern, its policy's
-    ``header_source_parse``) in one loop, and the body is set as the payload in one piece: the same
-    ``Message`` as a full parse (``tests/parsing/test_email_fast_path.py`` compares them). Only when the
-    header block ends at an empty line, has no bare carriage return (a line break for the feed parser)
-    and would raise no defect; everything else is parsed the standard way.
+    The feed parser walks the body line by line, testing each line against the boundaries, even where it
+    only joins the lines back together. Here, for a single part (any type but ``multipart/*`` and
+    ``message/*``) or a flat multipart (its parts single), the header blocks are read by the feed parser's
+    own rules (its header-line pattern, its policy's ``header_source_parse``) and the bodies are cut at the
+    delimiter lines found with ``str.find``, with the feed parser's conventions (the line break before a
+    delimiter belongs to it, preamble and epilogue kept): the same ``Message`` tree as a full parse
+    (``tests/parsing/test_email_fast_path.py`` compares them). Anything the feed parser would record as a
+    defect, a bare carriage return (a line break for the feed parser), nesting, digests and
+    ``message/*`` parts go to the standard parser.
     """
     if policy is not email_policy.compat32:
         return None
-    end = _HEADER_END.search(data)
-    if end is None or end.start() == 0:
+    text = data.decode("ascii", "surrogateescape")
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None
-    head = data[: end.start() + 1]  # the header lines, each ending with its line feed
-    if b"\r" in head and head.count(b"\r") != head.count(b"\r\n"):
+    if text.startswith(("\n", "\r\n")):
         return None
-    lines = head.decode("ascii", "surrogateescape").split("\n")
-    lines.pop()  # after the last line feed: nothing
+    root = _headed_part(text, 0, len(text), policy)
+    if root is None:
+        return None
+    msg, body = root
+    maintype = msg.get_content_maintype()
+    if maintype == "message":
+        return None
+    if maintype != "multipart":
+        msg.set_payload(text[body:])
+        return msg
+    return msg if _flat_multipart(msg, text, body, policy) else None
+
+
+def _headed_part(text: str, start: int, stop: int, policy: Policy) -> tuple[MimeMessage, int] | None:
+    """A part's headers read from ``text[start:stop]`` (up to the first empty line) and where its body starts."""
+    if text.startswith("\n", start) or text.startswith("\r\n", start):  # no header at all
+        return MimeMessage(policy=policy), start + (1 if text[start] == "\n" else 2)
+    end = _HEADER_END_TEXT.search(text, start, stop)
+    if end is None:
+        return None
+    lines = text[start : end.start()].split("\n")
     msg = MimeMessage(policy=policy)
     # The feed parser's header loop (``FeedParser._parse_headers``) for a block without defects: any line
     # that would make one (not a header line, a continuation first, a misplaced "From ", a bare colon)
@@ -234,10 +257,50 @@ def _single_part(data: bytes, policy: Policy) -> MimeMessage | None:
         name_lines = [line]
     if name_lines:
         msg.set_raw(*policy.header_source_parse(name_lines))
-    if msg.get_content_maintype() in ("multipart", "message"):
-        return None
-    msg.set_payload(data[end.end() :].decode("ascii", "surrogateescape"))
-    return msg
+    return msg, end.end()
+
+
+def _flat_multipart(msg: MimeMessage, text: str, body: int, policy: Policy) -> bool:
+    """Attach the single parts of a one-level multipart to ``msg``, as the feed parser would; False when the
+    structure is anything else (then nothing is kept: the caller parses the message the standard way)."""
+    boundary = msg.get_boundary()
+    if boundary is None or msg.get_content_type() == "multipart/digest":
+        return False
+    if str(msg.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary"):
+        return False
+    marker = "--" + boundary
+    delimiters: list[tuple[int, int]] = []  # (start of the delimiter line, start of the next line)
+    closed = False
+    pos = body
+    while (found := text.find(marker, pos)) >= 0:
+        if found == body or text[found - 1] == "\n":
+            tail = _DELIMITER_TAIL.match(text, found + len(marker))
+            if tail is not None:
+                delimiters.append((found, tail.end()))
+                if tail.group(1):
+                    closed = True
+                    break
+                pos = tail.end()
+                continue
+        pos = found + 1
+    if not closed or len(delimiters) < 2:
+        return False
+    first = text[body : delimiters[0][0]]
+    if first:  # the preamble, without the line break that belongs to the first delimiter
+        msg.preamble = _EOL_AT_END.sub("", first, count=1)
+    for (_, part_start), (next_start, _) in zip(delimiters, delimiters[1:], strict=False):
+        if part_start == next_start:  # two delimiters in a row: the feed parser skips them its own way
+            return False
+        headed = _headed_part(text, part_start, next_start, policy)
+        if headed is None:
+            return False
+        part, part_body = headed
+        if part.get_content_maintype() in ("multipart", "message"):
+            return False
+        part.set_payload(_EOL_AT_END.sub("", text[part_body:next_start], count=1))
+        msg.attach(part)
+    msg.epilogue = text[delimiters[-1][1] :]
+    return True
 
 
 # --------------------------------------------------------------------------------------------------------
