@@ -7,7 +7,9 @@ Reads every message of ../shared/corpus/email/{ham,phish,phish_fr} into memory, 
   reading the files, process start-up and sending results back, as a user of ``sentinelle scan`` pays);
 * peak memory (RSS of this process, and of the largest worker).
 
-The issue's goal: at least 500 e-mails per second on this 2-core machine.
+The issue's goal: at least twice Rspamd's e-mails per second in the same run (Rspamd with 2 workers did
+470-600/s here, so about 1,000-1,200/s), p95 latency under 20 ms. On a machine shared with other work, wall
+time varies by +-30 %; the CPU time per e-mail (``cpu_ms_per_email``) is the steadier figure to compare.
 
     .venv/bin/python benchmarks/bench_email.py [--corpus ../shared/corpus/email] [--passes 2] [--json OUT]
 """
@@ -53,6 +55,7 @@ def one_core(raw: list[bytes], passes: int) -> dict[str, float]:
         "messages": len(latencies),
         "per_second": len(latencies) / wall,
         "cpu_over_wall": cpu / wall,
+        "cpu_ms_per_email": cpu / len(latencies) * 1000,  # steadier than wall time on a shared machine
         "mean_ms": statistics.fmean(latencies) * 1000,
         "p50_ms": latencies[len(latencies) // 2] * 1000,
         "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
@@ -106,15 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         f"median {sizes[len(sizes) // 2] / 1024:.1f} KiB, max {sizes[-1] / 1024:.0f} KiB"
     )
     print(
-        f"one core    {single['per_second']:,.0f} e-mails/s (CPU/wall {single['cpu_over_wall']:.2f}); latency mean "
+        f"one core    {single['per_second']:,.0f} e-mails/s (CPU/wall {single['cpu_over_wall']:.2f}, "
+        f"CPU {single['cpu_ms_per_email']:.2f} ms per e-mail = {1000 / single['cpu_ms_per_email']:,.0f}/CPU-s); "
+        f"latency mean "
         f"{single['mean_ms']:.2f} ms, p50 {single['p50_ms']:.2f}, p95 {single['p95_ms']:.2f}, "
         f"p99 {single['p99_ms']:.2f}, "
         f"max {single['max_ms']:.1f} ms"
     )
     print(
         f"all cores   {parallel['per_second']:,.0f} e-mails/s with {parallel['workers']} worker processes "
-        f"(sentinelle.batch.scan, files read from disk) — goal 500/s "
-        f"{'met' if parallel['per_second'] >= 500 else 'NOT met'}"
+        f"(sentinelle.batch.scan, files read from disk); goal: twice Rspamd's rate in the same run "
+        f"(bench_peers.py), about 1,000-1,200/s here"
     )
     print(
         f"memory      peak RSS {rss:.0f} MiB (single process, corpus held in memory); "
