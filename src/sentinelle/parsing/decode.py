@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from ..model import Anomaly
@@ -83,3 +84,20 @@ def decode_bytes(data: bytes, *, max_bytes: int) -> tuple[str, list[Anomaly]]:
         anomalies.append(Anomaly("BINARY_CONTENT", {"ratio": f"{ratio * 100:.0f}"}))
         text = readable_text(text)
     return text, anomalies
+
+
+def text_codec(name: str, refused: frozenset[str]) -> str | None:
+    """Python's codec for a charset label, or ``None`` when unknown, not a text encoding or in ``refused``.
+
+    Labels come from attackers: ``codecs.lookup`` also knows "rot13", "zlib" or "punycode", which are not
+    charsets (and some would decompress), so only text encodings outside ``refused`` are accepted.
+    """
+    if not name or len(name) > 40:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in refused:
+        return None
+    return info.name

@@ -27,7 +27,6 @@ Nothing here raises on content: what cannot be read becomes an ``Anomaly``.
 from __future__ import annotations
 
 import binascii
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, replace
@@ -57,6 +56,7 @@ from .attachments import (
     pdf_links,
     picture_findings,
 )
+from .decode import text_codec
 from .html import HtmlView, flatten_html, html_to_text
 from .html import deepest as _deepest
 from .html import fix_surrogates as _fix_surrogates
@@ -885,15 +885,7 @@ def _codec(charset: str) -> str | None:
     """Python codec for a declared charset, or ``None`` when unknown, not a text encoding, or refused."""
     name = charset.strip().strip("\"'").lower()
     name = _CHARSET_ALIASES.get(name, name)
-    if not name or len(name) > 40:
-        return None
-    try:
-        info = codecs.lookup(name)
-    except (LookupError, ValueError, TypeError):
-        return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED_CODECS:
-        return None
-    return info.name
+    return text_codec(name, _REFUSED_CODECS)
 
 
 def _unfold(value: str) -> str:

@@ -45,6 +45,7 @@ from ..extract.urls import make_link, split_url
 from ..indicators import redact_tokens
 from ..model import Anomaly, FormField, Kind, Link, LinkSource, Message, Page, PageForm, PhoneNumber, PhoneRole
 from ..textnorm import clean_text
+from .decode import text_codec
 from .html import BREAK, fix_surrogates, html_depth, parse_html, render_tree, resolve_url
 
 __all__ = ["DEFAULT_PAGE_LIMITS", "PageLimits", "SavedPage", "parse_webpage", "read_container"]
@@ -417,13 +418,7 @@ def _codec(charset: str) -> str | None:
         return None
     if name in ("x-user-defined", "iso-8859-1", "latin1", "us-ascii", "ascii"):
         name = "cp1252"  # what browsers do (WHATWG Encoding: these labels mean windows-1252)
-    try:
-        info = codecs.lookup(name)
-    except (LookupError, ValueError, TypeError):
-        return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED_CODECS:
-        return None
-    return info.name
+    return text_codec(name, _REFUSED_CODECS)
 
 
 # --------------------------------------------------------------------------------------------------------
