@@ -20,6 +20,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+# How much each segment weighs in training (the text model) and in the weight fit: a share of its class's total
+# weight, so that the French legitimate texts count as hard negatives and the 74 French phishing e-mails are not
+# drowned by the 1,499 multilingual ones. One table for both scripts.
+SEGMENT_WEIGHTS = {
+    "phish": 0.65,
+    "phish_fr": 0.35,
+    "ham": 0.40,
+    "sms_88milsms": 0.25,
+    "fiches_sante": 0.15,
+    "rdv_templates": 0.10,
+    "ds_templates": 0.10,
+}
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 SEED = 8

@@ -58,15 +58,9 @@ WEIGHTS_TOML = REPO / "src" / "sentinelle" / "data" / "weights.toml"
 MATRIX = REPO / "benchmarks" / "data" / "signal_matrix.csv.gz"
 
 # Segments the fit learns from (the text model's segments; press quotes and screenshots stay probes).
-SEGMENT_WEIGHTS = {  # share of its class's total weight (as scripts/train_text_model.py)
-    "phish": 0.65,
-    "phish_fr": 0.35,
-    "ham": 0.40,
-    "sms_88milsms": 0.25,
-    "fiches_sante": 0.15,
-    "rdv_templates": 0.10,
-    "ds_templates": 0.10,
-}
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus_segments import SEGMENT_WEIGHTS  # noqa: E402  (the text model's training shares, one table)
+
 FIT_SPLITS = ("train", "calib")
 # The legitimate class's total weight, the scams' being 1: a false alarm on a genuine message is the costlier
 # error, and genuine messages are the many (the same reason as the false-positive budgets below).

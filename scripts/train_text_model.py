@@ -62,15 +62,7 @@ from sentinelle.textnorm import fold  # noqa: E402
 
 OUT = REPO / "src" / "sentinelle" / "data" / "text_model.npz"
 PROBES = frozenset({"press_fr"})  # evaluated, never trained on
-SEGMENT_WEIGHTS = {  # share of its class's total weight
-    "phish": 0.65,
-    "phish_fr": 0.35,
-    "ham": 0.40,
-    "sms_88milsms": 0.25,
-    "fiches_sante": 0.15,
-    "rdv_templates": 0.10,
-    "ds_templates": 0.10,
-}
+SEGMENT_WEIGHTS = cs.SEGMENT_WEIGHTS
 L2 = 3e-5  # chosen with --select-l2 (see docs/benchmarks.md)
 L2_GRID = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3)
 FOLDS = 4
