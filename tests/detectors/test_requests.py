@@ -9,19 +9,9 @@ from __future__ import annotations
 import pytest
 
 from sentinelle import Level
+from sentinelle.detectors.requests import DataRequests
 
-REQUEST_SIGNALS = {
-    "REQUEST_BANK_DETAILS",
-    "REQUEST_CARD",
-    "REQUEST_CARD_SECURITY",
-    "REQUEST_OTP",
-    "REQUEST_CREDENTIALS",
-    "REQUEST_IDENTITY_DOCUMENT",
-    "REQUEST_PROOF_OF_ADDRESS",
-    "REQUEST_NIR",
-    "REQUEST_FEES",
-    "REQUEST_MEDICAL",
-}
+REQUEST_SIGNALS = frozenset(DataRequests.signals)  # every category the detector can report
 
 
 @pytest.mark.parametrize(
