@@ -91,6 +91,9 @@ class Link:
     scheme_present: bool = True  # False for a bare domain such as "cpam-dossier.fr"
     location: str | None = None
     wrapped_by: str | None = None  # a redirect wrapper that was decoded (SafeLinks...): ``url`` is the target
+    # forms only: False when the form takes no more than an e-mail address, search words or a name (a subscription
+    # or search box: parsing.html._collects_data), None when unknown (read as collecting data)
+    form_collects_data: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,14 @@ class PhraseMatcher:
                 continue
             if end < n and folded[end].isalnum() and phrase[-1].isalnum():
                 continue
+            if phrase[-1].isalnum() and _contraction_follows(folded, end):
+                continue  # "you won't" is not "you won": the word goes on as a negative contraction
             for tag in tags:
                 hits.append(Hit(start, end, phrase, tag))
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
+
+
+def _contraction_follows(folded: str, end: int) -> bool:
+    """True when an English negative contraction (``'t``) continues the word ending at ``end``."""
+    return folded[end : end + 2] == "'t" and (end + 2 >= len(folded) or not folded[end + 2].isalnum())

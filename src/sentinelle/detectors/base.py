@@ -228,11 +228,14 @@ class Context:
     def is_demanded(self, hit: Hit) -> bool:
         """True when a request phrase is asked of the reader: a demand cue (``keywords.toml`` ``[demand]``:
         "envoyez", "merci de", "pouvez-vous", "via ce lien"...) in its sentence, or, for an item of a list, in
-        the line ending with ":" that introduces the list, or anywhere in a message holding a form.
+        the line ending with ":" that introduces the list, or anywhere in a message holding a form that collects
+        data (not a newsletter's own subscription or search box, ``parsing.html._collects_data``).
         "Pièces à fournir : carte d'identité, RIB" and "vous devez indiquer votre numéro de sécurité sociale
         sur la feuille de soins" explain a procedure; they ask nothing of the reader through the message."""
         if self._has_form is None:  # a form is the channel: its labels ("RIB", "cryptogramme") are fields to fill
-            self._has_form = any(link.source is LinkSource.HTML_FORM for link in self.msg.links)
+            self._has_form = any(
+                link.source is LinkSource.HTML_FORM and link.form_collects_data is not False for link in self.msg.links
+            )
         if self._has_form:
             return True
         entry = self._tag_index().get(("demand",))

@@ -601,9 +601,11 @@ class _Builder:
         anchor_source = LinkSource.ATTACHMENT if attachment else LinkSource.HTML_ANCHOR
         for k, (href, shown_text) in enumerate(view.anchors):
             self._href(href, shown_text, anchor_source, f"{prefix}:a[{k}]")
-        for k, action in enumerate(view.forms):
+        forms = list(enumerate(zip(view.forms, view.form_collects, strict=True)))
+        # collecting forms first: links are de-duplicated by target, and a search box must not hide a login form
+        for k, (action, collects) in sorted(forms, key=lambda form: not form[1][1]):
             self._href(action, None, LinkSource.ATTACHMENT if attachment else LinkSource.HTML_FORM,
-                       f"{prefix}:form[{k}]")
+                       f"{prefix}:form[{k}]", form_collects_data=collects)
         for k, src in enumerate(view.images):
             self._href(src, None, LinkSource.ATTACHMENT if attachment else LinkSource.HTML_IMAGE,
                        f"{prefix}:img[{k}]")
@@ -611,7 +613,8 @@ class _Builder:
             for k, target in enumerate(view.refreshes):
                 self._href(target, None, LinkSource.ATTACHMENT, f"{prefix}:meta[{k}]")
 
-    def _href(self, href: str, shown_text: str | None, source: LinkSource, location: str) -> None:
+    def _href(self, href: str, shown_text: str | None, source: LinkSource, location: str,
+              form_collects_data: bool | None = None) -> None:
         """One HTML target: phone schemes become callback numbers, mail/cid/script targets are skipped."""
         lower = href[:12].lower()
         if lower.startswith(_PHONE_SCHEMES):
@@ -626,6 +629,8 @@ class _Builder:
         link = make_link(href, source, displayed_text=shown_text or None, scheme_present=scheme_present,
                          location=location)
         if link is not None:
+            if form_collects_data is not None:
+                link = replace(link, form_collects_data=form_collects_data)
             self.links.add(key, link)
 
     def _tel(self, href: str, location: str) -> None:

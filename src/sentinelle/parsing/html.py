@@ -54,6 +54,9 @@ class HtmlView:
     text: str
     anchors: list[tuple[str, str]] = field(default_factory=list)  # (href, displayed text)
     forms: list[str] = field(default_factory=list)  # form actions
+    # per form action: False for a form that takes no more than an address to subscribe with or words to search
+    # for (a newsletter's own subscription or search box); True otherwise, and always when the tree was flattened
+    form_collects: list[bool] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # remote image sources
     refreshes: list[str] = field(default_factory=list)  # <meta http-equiv=refresh> targets
     skipped: int = 0  # targets beyond ``max_targets``, counted but not read
@@ -90,13 +93,13 @@ def render_tree(tree: LexborHTMLParser, *, max_targets: int = 10_000, flatten: b
     tree.strip_tags(_DROPPED_TAGS)
     if not flatten:
         _mark_breaks(tree)
-    _collect_targets(tree, base, view, max_targets)
+    _collect_targets(tree, base, view, max_targets, flatten)
     root = tree.root
     view.text = _collapse(root.text(separator="") if root is not None else "")
     return view
 
 
-def _collect_targets(tree: LexborHTMLParser, base: str | None, view: HtmlView, limit: int) -> None:
+def _collect_targets(tree: LexborHTMLParser, base: str | None, view: HtmlView, limit: int, flatten: bool) -> None:
     """Anchors (with their displayed text), form actions and remote images, ``limit`` of each at most."""
     anchors = tree.css("a[href], area[href]")
     forms = tree.css("form[action]")
@@ -110,6 +113,7 @@ def _collect_targets(tree: LexborHTMLParser, base: str | None, view: HtmlView, l
         action = _resolve(node.attrs.get("action"), base)
         if action:
             view.forms.append(action)
+            view.form_collects.append(flatten or _collects_data(node))
     for node in images[:limit]:
         src = _resolve(node.attrs.get("src"), base)
         if src and src[:8].lower().startswith(("http://", "https://")):
@@ -295,3 +299,32 @@ fix_surrogates = _fix_surrogates
 html_depth = _html_depth
 mark_breaks = _mark_breaks
 resolve_url = _resolve
+
+
+# Inputs that take nothing personal: buttons, hidden state, choices; an e-mail address to subscribe or unsubscribe
+# with, a search box and the reader's name are what a newsletter's own forms ask, not data to steal.
+_NO_DATA_INPUTS = frozenset({"hidden", "submit", "button", "image", "reset", "checkbox", "radio", "email", "search"})
+_ADDRESS_OR_SEARCH_NAME = re.compile(r"e-?mail|search|query|keyword|recherche|^q$|^s$|^kw$", re.IGNORECASE)
+_PERSON_NAME = re.compile(r"^(?:(?:first|last|full|your)[ _-]?)?name$|^nom$|^prenom$", re.IGNORECASE)
+_MAX_FORM_FIELDS = 200
+
+
+def _collects_data(form: LexborNode) -> bool:
+    """False for a subscription or search box: no field but an e-mail address, search words, buttons, choices
+    and at most one field for the reader's name. Any other field (a password, a card number, an IBAN, an
+    unnamed text box) makes the form one that collects data."""
+    named = False
+    for node in form.css("input, textarea")[:_MAX_FORM_FIELDS]:
+        kind = (node.attrs.get("type") or "text").strip().lower() if node.tag == "input" else "textarea"
+        if kind in _NO_DATA_INPUTS:
+            continue
+        if kind not in ("text", ""):
+            return True  # password, tel, number, date, file...
+        name = (node.attrs.get("name") or node.attrs.get("id") or "").strip()
+        if _ADDRESS_OR_SEARCH_NAME.search(name):
+            continue
+        if not named and _PERSON_NAME.match(name):
+            named = True
+            continue
+        return True
+    return False
