@@ -16,8 +16,7 @@ def clock(seconds: float) -> str:
 
 
 def _segment_at(segments: list[Segment], offset: int) -> Segment | None:
-    starts = [s.start_char for s in segments]
-    index = bisect_right(starts, offset) - 1
+    index = bisect_right(segments, offset, key=lambda s: s.start_char) - 1
     return segments[index] if index >= 0 else None
 
 
