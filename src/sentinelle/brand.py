@@ -14,6 +14,14 @@ brand (``cpameli`` = cpam + ameli, ``cpamiseajour``). A repair never produces th
 written exactly, so ``amelia`` (one letter from ``ameli``) stays a first name; typos of the official name are
 ``lookalike.py``'s business, which compares with the official domains. Strong tokens of 6 letters or more also
 count in the plural (``assurancemaladies-renouvellement.com``).
+
+The lenient reading also forgives runs of 1 to ``_MAX_GAP`` unread letters between two words (one repair each),
+but only in a long reading (three words of 4+ letters, not all brands: ``amelie|ma|r|cate|vitale``,
+``serv|civ|sante|vitale``) and never against a brand: a brand stands between read words or the piece's edges, so
+``ameli|ore`` (améliore), ``m|ameli`` (Mameli), ``amelia|service`` are no readings, whereas ``vitale|e`` (a doubled
+last letter) is. Last, a strong brand that starts with a vowel, glued at the end of a piece after an unknown word
+ending with a vowel (``redia|ameli``: two vowels mark the join), counts under the country ending of the
+organisation's own domains (.fr) only: elsewhere ``rezaameli.com`` is a Persian first name and the surname Ameli.
 """
 
 from __future__ import annotations
@@ -30,6 +38,9 @@ from .textnorm import fold
 _NEUTRAL = frozenset({"www", "ww", "fr", "com", "net", "en", "la", "le", "et"})
 _MAX_REPAIRS = 2  # lenient reading: misspelt words plus overlapping words, per host
 _MIN_NEAR = 5  # a misspelt word is recognised only for vocabulary words of this length or more
+_MAX_GAP = 3  # lenient reading: at most this many unread letters in a row between two words (one repair)
+_MIN_GLUED_PREFIX = 4  # an unread word before a brand glued at the end of a piece: at least this long
+_VOWELS = frozenset("aeiouy")
 _ASCII_WORD = re.compile("[a-z]+")
 
 
@@ -103,45 +114,72 @@ def _near(text: str, vocabulary: frozenset[str], brands: frozenset[str]) -> str 
 
 def _lenient(
     piece: str, vocabulary: frozenset[str], brands: frozenset[str], max_word: int
-) -> tuple[list[str], int] | None:
-    """A reading of ``piece`` with repairs (see the module docstring): (words, repairs), or None.
+) -> tuple[list[str], int, int] | None:
+    """A reading of ``piece`` with repairs (see the module docstring): (words, repairs, gaps), or None.
 
     Dynamic programming over (repairs, words): a vocabulary word costs nothing, a misspelt non-brand word of
     ``_MIN_NEAR``-1 letters or more one repair, a word overlapping the previous one by one or two letters (one
-    of the two a brand) one repair. O(n * max_word) substrings, each misspelt-word probe O(length).
+    of the two a brand) one repair, a run of 1 to ``_MAX_GAP`` unread letters between words one repair. A brand
+    must stand as a word of its own: never right after unread letters (``m|ameli``: Mameli), never right before
+    them (``ameli|ore``: améliore) unless the stray letter doubles the brand's last one (``vitale|e``).
+    Two states per position (last thing read: a word, or unread letters). O(n * max_word) substrings, each
+    misspelt-word probe O(length).
     """
     n = len(piece)
     if n > 63:
         return None
-    best: list[tuple[tuple[int, int], list[str]] | None] = [None] * (n + 1)
-    best[0] = ((0, 0), [])
+    # best[position][after_gap] = ((repairs, words), words, gaps)
+    best: list[list[tuple[tuple[int, int], list[str], int] | None]] = [[None, None] for _ in range(n + 1)]
+    best[0][0] = ((0, 0), [], 0)
 
-    def offer(end: int, cost: tuple[int, int], words: list[str]) -> None:
-        current = best[end]
-        if cost[0] <= _MAX_REPAIRS and (current is None or cost < current[0]):
-            best[end] = (cost, words)
+    def offer(end: int, after_gap: int, cost: tuple[int, int], words: list[str], gaps: int) -> None:
+        current = best[end][after_gap]  # fewest repairs, then fewest unread runs, then fewest words
+        if cost[0] <= _MAX_REPAIRS and (
+            current is None or (cost[0], gaps, cost[1]) < (current[0][0], current[2], current[0][1])
+        ):
+            best[end][after_gap] = (cost, words, gaps)
 
     for start in range(n):
-        entry = best[start]
-        if entry is None:
-            continue
-        (repairs, count), words = entry
-        for end in range(start + 1, min(n, start + max_word + 1) + 1):
-            text = piece[start:end]
-            if text in vocabulary:
-                offer(end, (repairs, count + 1), [*words, text])
-            elif end - start >= _MIN_NEAR - 1:
-                fixed = _near(text, vocabulary, brands)
-                if fixed is not None:
-                    offer(end, (repairs + 1, count + 1), [*words, fixed])
-        if words and words[-1] == piece[start - len(words[-1]) : start]:  # a word reusing the last letters
-            for k in (1, 2):
-                for end in range(start + 2, min(n, start - k + max_word) + 1):
-                    text = piece[start - k : end]
-                    if k < len(words[-1]) and text in vocabulary and (text in brands or words[-1] in brands):
-                        offer(end, (repairs + 1, count + 1), [*words, text])
-    final = best[n]
-    return None if final is None else (final[1], final[0][0])
+        for after_gap in (0, 1):
+            entry = best[start][after_gap]
+            if entry is None:
+                continue
+            (repairs, count), words, gaps = entry
+            last = words[-1] if words else ""
+            # No letter added where a misspelt word touches a brand: "amelia|service" is not ameli + a misspelt
+            # "aservice", "servicem|ameli" not a misspelt "servicem" + ameli (the letter makes the brand a name).
+            # A letter dropped there is a typo like any other: "assur|ameli".
+            after_brand = last in brands
+            clean_edge = not last or piece[start - len(last) - 1 : start - 1] != last
+            for end in range(start + 1, min(n, start + max_word + 1) + 1):
+                text = piece[start:end]
+                if text in vocabulary:
+                    if not ((after_gap or not clean_edge) and text in brands):
+                        offer(end, 0, (repairs, count + 1), [*words, text], gaps)
+                elif end - start >= _MIN_NEAR - 1:
+                    fixed = _near(text, vocabulary, brands)
+                    if fixed is not None and not (after_brand and text[1:] == fixed):
+                        offer(end, 0, (repairs + 1, count + 1), [*words, fixed], gaps)
+            if after_gap:
+                continue  # two runs of unread letters in a row are one longer run
+            if words and last == piece[start - len(last) : start]:  # a word reusing the last letters
+                for k in (1, 2):
+                    # The word before keeps two letters of its own: "ma|ameli" is Mameli, "cpam|ameli" a scam.
+                    if len(last) - k < 2:
+                        break
+                    for end in range(start + 2, min(n, start - k + max_word) + 1):
+                        text = piece[start - k : end]
+                        if text in vocabulary and (text in brands or after_brand):
+                            offer(end, 0, (repairs + 1, count + 1), [*words, text], gaps)
+            for k in range(1, min(_MAX_GAP, n - start) + 1):
+                if last in brands and not (k == 1 and piece[start] == last[-1]):
+                    break
+                offer(start + k, 1, (repairs + 1, count), words, gaps + 1)
+    finals = [f for f in best[n] if f is not None]
+    if not finals:
+        return None
+    cost, words, gaps = min(finals, key=lambda f: (f[0][0], f[2], f[0][1]))
+    return words, cost[0], gaps
 
 
 @lru_cache(maxsize=16)
@@ -161,7 +199,9 @@ def _brand_words(
     weak: frozenset[str],
     context: frozenset[str],
     words: frozenset[str],
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(brand and vocabulary words read in ``pieces``, strong brands glued after an unread word: ``redia|ameli``)."""
+    original_strong = strong
     vocabulary, strong, max_word = _vocabulary(strong, weak, context, words)
     found: list[str] = []
     unread: list[str] = []
@@ -172,26 +212,58 @@ def _brand_words(
             continue
         found.extend(segments)
     brands = strong | weak
+    glued: list[str] = []
     # Lenient only near a brand of 6+ letters or a strong one: "secu" is in every "secure...", "vital" in "vitality".
     triggers = [b for b in brands if b in strong or len(b) >= 6]
     if unread and any(b in piece for piece in pieces for b in triggers):
         budget = _MAX_REPAIRS
         for piece in unread:
             lenient = _lenient(piece, vocabulary, brands, max_word)
-            if lenient is not None and lenient[1] <= budget:
-                budget -= lenient[1]
-                found.extend(lenient[0])
-    return tuple(found)
+            if lenient is None:
+                glued.extend(t for t in original_strong if _glued_after_word(piece, t))
+                continue
+            words_read, repairs, gaps = lenient
+            # Unread letters are forgiven only in a long reading: three words of 4+ letters, one of them not a
+            # brand ("ameliemarcatevitale": amelie, carte, vitale). "amelie-services-rh" (a person's firm) and
+            # "re|direct|ion" are not readings.
+            long_words = [w for w in words_read if len(w) >= 4 and w not in _NEUTRAL]
+            if gaps and (len(long_words) < 3 or all(w in brands for w in long_words)):
+                continue
+            if repairs <= budget:
+                budget -= repairs
+                found.extend(words_read)
+    return tuple(found), tuple(glued)
+
+
+def _glued_after_word(piece: str, token: str) -> bool:
+    """``rediaameli``, ``jorathiameli``: a strong brand of 5+ letters that starts with a vowel ends the piece, after
+    an unread word of 4+ letters that ends with a vowel. Two vowels in a row mark where one word ends and the next
+    begins; after a consonant the brand's first syllable belongs to the word before (Mameli, Sameli, Kameli are
+    surnames and first names). A brand that starts with a consonant gives no such clue (Ludovic Vitale:
+    ``ludovi|cvitale``), so it is never read glued.
+    """
+    cut = len(piece) - len(token)
+    return (
+        len(token) >= 5
+        and cut >= _MIN_GLUED_PREFIX
+        and token[0] in _VOWELS
+        and piece[cut - 1] in _VOWELS
+        and piece.endswith(token)
+    )
 
 
 def brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> str | None:
     """The brand word of ``profile`` hidden in ``host`` (a Unicode or ASCII host), or None."""
     strong = frozenset(profile.brand_tokens)
     weak = frozenset(profile.brand_weak_tokens)
-    found = _brand_words(_pieces(host), strong, weak, frozenset(profile.brand_context_words), domain_words)
+    found, glued = _brand_words(_pieces(host), strong, weak, frozenset(profile.brand_context_words), domain_words)
     strong_found = [w for w in found if w in strong or (w[:-1] in strong and len(w) > 6)]
     if strong_found:
         return strong_found[0]
+    # A brand glued after an unknown word counts only under the country ending of the organisation's own
+    # domains (.fr): elsewhere "rezaameli.com" is as likely a Persian first name and the surname Ameli.
+    if glued and host.rstrip(".").rsplit(".", 1)[-1].lower() in {d.rsplit(".", 1)[-1] for d in profile.domains}:
+        return glued[0]
     # A weak brand word counts beside any other scam-vocabulary word of the host: "renouvellement-vitale",
     # "amelie-service" carry the brand; "energie-vitale", "amelie-scott" do not (their other word is unknown).
     distinct = [w for w in dict.fromkeys(found) if w not in _NEUTRAL]
