@@ -271,6 +271,91 @@ def watch_speed(engine: Engine, names: list[str], seconds: float = 3.0) -> dict[
     }
 
 
+# ------------------------------------------------------------------------------------------------------------
+# Other French bodies (issue 4, "also the lookalikes of other French bodies once their profiles exist").
+# ../shared/corpus/domains/other_fr_brands/<body>.tsv are keyword-mined from phishing feeds (noisy: see its
+# README.txt). Each row's host (the URL column, host only, de-duplicated) is analysed as https://HOST/ and counts
+# as caught when the level is fraud or suspicious AND the verdict names that body's profile (Verdict.organisation).
+BODIES = {"caf": "caf.tsv", "impots": "impots.tsv", "antai": "antai.tsv"}  # profile id -> list
+
+
+def read_brand_hosts(path: Path) -> list[str]:
+    """Hosts of the ``url_or_domain`` column (a URL or a bare name), lower-cased, de-duplicated, in file order."""
+    from urllib.parse import urlsplit
+
+    hosts: dict[str, None] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            value = (row.get("url_or_domain") or "").strip()
+            if not value:
+                continue
+            try:
+                host = urlsplit(value if "://" in value else f"http://{value}").hostname or ""
+            except ValueError:
+                continue
+            host = host.strip(".").lower()
+            if host:
+                hosts.setdefault(host, None)
+    return list(hosts)
+
+
+def per_body(engine: Engine, corpus: Path, show: int = 0) -> dict[str, dict[str, object]]:
+    """Per profile: hosts, caught (flagged and attributed), flagged elsewhere, per attack type, misses."""
+    out: dict[str, dict[str, object]] = {}
+    for profile_id, name in BODIES.items():
+        path = corpus / "other_fr_brands" / name
+        if not path.is_file():
+            continue
+        profile = engine.knowledge.profile(profile_id)
+        hosts = read_brand_hosts(path)
+        caught: list[str] = []
+        other_org: list[tuple[str, str]] = []
+        missed: list[str] = []
+        attacks: dict[str, dict[str, int]] = {}
+        for host in hosts:
+            verdict = engine.analyze(f"https://{host}/", kind="url")
+            row = attacks.setdefault(attack_type(host, (profile,)), {"hosts": 0, "flagged": 0})
+            row["hosts"] += 1
+            if verdict.level.value in FLAGGED and verdict.organisation == profile_id:
+                caught.append(host)
+                row["flagged"] += 1
+            elif verdict.level.value in FLAGGED:
+                other_org.append((host, str(verdict.organisation)))
+            else:
+                missed.append(host)
+        out[profile_id] = {
+            "list": name,
+            "hosts": len(hosts),
+            "caught": len(caught),
+            "recall": len(caught) / len(hosts) if hosts else 0.0,
+            "flagged_other_organisation": other_org,
+            "per_attack": dict(sorted(attacks.items(), key=lambda item: -item[1]["hosts"])),
+            "missed": missed,
+        }
+    return out
+
+
+def print_per_body(bodies: dict[str, dict[str, object]], show: int) -> None:
+    print("\n| body (list) | hosts | flagged and attributed | recall | flagged, other organisation |")
+    print("|---|---|---|---|---|")
+    for profile_id, r in bodies.items():
+        print(
+            f"| {profile_id} ({r['list']}) | {r['hosts']} | {r['caught']} | {float(r['recall']):.3f} "  # type: ignore[arg-type]
+            f"| {len(r['flagged_other_organisation'])} |"  # type: ignore[arg-type]
+        )
+    for profile_id, r in bodies.items():
+        print(f"\n{profile_id}: | attack type (coarse label) | hosts | flagged and attributed | recall |")
+        print("|---|---|---|---|")
+        for attack, row in r["per_attack"].items():  # type: ignore[attr-defined]
+            print(f"| {attack} | {row['hosts']} | {row['flagged']} | {row['flagged'] / row['hosts']:.3f} |")
+        if show:
+            print(f"{profile_id} missed (first {show}): {r['missed'][:show]}")  # type: ignore[index]
+            print(f"{profile_id} flagged for another organisation: {r['flagged_other_organisation'][:show]}")  # type: ignore[index]
+
+
+# ------------------------------------------------------------------------------------------------------------
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
@@ -279,7 +364,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--show", type=int, default=15, help="how many missed / flagged domains to list")
     parser.add_argument("--watch-seconds", type=float, default=3.0, help="how long to measure watch's speed")
+    parser.add_argument(
+        "--brands", action="store_true", help="only the other French bodies' lists (CAF, DGFiP, ANTAI), per body"
+    )
     args = parser.parse_args(argv)
+    if args.brands:  # other French bodies only (issue 4): a quick run
+        bodies_only = per_body(Engine(), args.corpus)
+        if not bodies_only:
+            print(f"other_fr_brands lists not found under {args.corpus}", file=sys.stderr)
+            return 2
+        print(f"sentinelle {__version__}, corpus {args.corpus}")
+        print_per_body(bodies_only, args.show)
+        if args.json:
+            args.json.write_text(
+                json.dumps({"version": __version__, "bodies": bodies_only}, indent=2), encoding="utf-8"
+            )
+        return 0
     confirmed_csv = args.corpus / "ameli_lookalikes_confirmed.csv"
     lists = {
         "tranco_top_10k": args.corpus / "reference_lists" / "tranco_top_10k.csv",
@@ -301,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     holdout_rec = recall(engine, holdout) if holdout else None
     sides = side_by_side(engine, confirmed)
     watching = watch_speed(engine, read_tranco(lists["tranco_top_10k"]) + confirmed, args.watch_seconds)
+    bodies = per_body(engine, args.corpus)  # other French bodies (issue 4)
 
     print(f"sentinelle {__version__}, corpus {args.corpus}\n")
     print("| confirmed lookalikes | hosts | flagged | recall |")
@@ -358,8 +459,10 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU-second (one process, unique names); {watching['certstream_messages_per_second']:,.0f} certstream "
         "messages/s (2 names each)"
     )
+    print_per_body(bodies, args.show)
     if args.json:
         payload = {
+            "bodies": bodies,
             "version": __version__,
             "recall": rec,
             "false_positives": fps,

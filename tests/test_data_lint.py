@@ -202,45 +202,49 @@ def test_data_files_were_found() -> None:
 
 
 # ------------------------------------------------------------------------------ profile discovery
-CAF_PROFILE = """\
+# A body Sentinelle does not ship (fictional): profiles are data, a new file is a new organisation. (This test
+# used the CAF until the CAF got its shipped profile, data/profiles/caf.toml.)
+DEMO_PROFILE = """\
 schema_version = 1
 
 [organisation]
-id = "caf"
-display_name = "la CAF"
-display_name_en = "the CAF (family allowance fund)"
-names = ["caf", "caisse d'allocations familiales"]
-brand_tokens = ["caf"]
+id = "demo"
+display_name = "la Caisse de démonstration"
+display_name_en = "the demonstration fund"
+names = ["caisse de demonstration", "cdemo"]
+brand_tokens = ["cdemo"]
 
 [[domains]]
-domain = "caf.fr"
+domain = "caisse-demo.fr"
 confidence = "confirmed"
 source = "test"
 
 [[phones]]
-number = "3230"
+number = "+33140000000"
 direction = ["inbound"]
-role = "numéro de la CAF"
+role = "numéro de la Caisse de démonstration"
 confidence = "confirmed"
 source = "test"
 """
-CAF_SCAM = "CAF : votre prime exceptionnelle de 150 € vous attend, réclamez-la sur caf-aide.com"
+DEMO_SCAM = "CDEMO : votre prime exceptionnelle de 150 € vous attend, réclamez-la sur cdemo-aide.com"
 
 
 def test_new_profile_is_discovered(tmp_path: Path) -> None:
-    (tmp_path / "caf.toml").write_text(CAF_PROFILE, encoding="utf-8")
+    (tmp_path / "demo.toml").write_text(DEMO_PROFILE, encoding="utf-8")
     engine = Engine(profile_dirs=[tmp_path])
-    assert {p.id for p in engine.knowledge.profiles} >= {"assurance_maladie", "caf"}
-    v = engine.analyze(CAF_SCAM, kind="sms")
-    assert v.organisation == "caf"
+    assert {p.id for p in engine.knowledge.profiles} >= {"assurance_maladie", "caf", "demo"}
+    v = engine.analyze(DEMO_SCAM, kind="sms")
+    assert v.organisation == "demo"
     assert {"CLAIMS_ORGANISATION", "LINK_NOT_OFFICIAL", "LINK_BRAND_IN_DOMAIN"} <= v.signals
     assert v.level is sentinelle.Level.FRAUD
-    assert any("la CAF" in e.explanation and "caf.fr" in e.explanation for e in v.evidence)
-    genuine = engine.analyze("CAF : votre attestation est disponible sur caf.fr. Une question ? Appelez le 3230.")
-    assert genuine.organisation == "caf"
+    assert any("la Caisse de démonstration" in e.explanation and "caisse-demo.fr" in e.explanation for e in v.evidence)
+    genuine = engine.analyze(
+        "CDEMO : votre attestation est disponible sur caisse-demo.fr. Une question ? Appelez le 01 40 00 00 00."
+    )
+    assert genuine.organisation == "demo"
     assert genuine.level is sentinelle.Level.NO_SIGN
-    # The default engine does not know the CAF: profiles are data, not globals.
-    assert sentinelle.analyze(CAF_SCAM, kind="sms").organisation != "caf"
+    # The default engine does not know this body: profiles are data, not globals.
+    assert sentinelle.analyze(DEMO_SCAM, kind="sms").organisation != "demo"
 
 
 @pytest.mark.parametrize(
@@ -251,7 +255,7 @@ def test_new_profile_is_discovered(tmp_path: Path) -> None:
             "schema_version",
             id="schema-version",
         ),
-        pytest.param(lambda t: t.replace('domain = "caf.fr"', 'domain = ""'), "domain", id="empty-domain"),
+        pytest.param(lambda t: t.replace('domain = "caisse-demo.fr"', 'domain = ""'), "domain", id="empty-domain"),
         pytest.param(
             lambda t: t.replace('confidence = "confirmed"', 'confidence = "sure"', 1),
             "confidence",
@@ -262,9 +266,9 @@ def test_new_profile_is_discovered(tmp_path: Path) -> None:
             "direction",
             id="bad-direction",
         ),
-        pytest.param(lambda t: t.replace('number = "3230"', 'number = "call-us"'), "number", id="bad-number"),
+        pytest.param(lambda t: t.replace('number = "+33140000000"', 'number = "call-us"'), "number", id="bad-number"),
         pytest.param(
-            lambda t: t.replace('names = ["caf", "caisse d\'allocations familiales"]', "names = 3"),
+            lambda t: t.replace('names = ["caisse de demonstration", "cdemo"]', "names = 3"),
             "names",
             id="names-not-a-list",
         ),
@@ -279,14 +283,14 @@ def test_new_profile_is_discovered(tmp_path: Path) -> None:
         ),
         pytest.param(
             lambda t: (
-                t + '\n[[lures]]\ntheme = "LURE_REIMBURSEMENT"\nphrases = ["Prime CAF"]\n'
+                t + '\n[[lures]]\ntheme = "LURE_REIMBURSEMENT"\nphrases = ["Prime CDEMO"]\n'
                 'fact_fr = "x"\nfact_en = "x"\nconfidence = "confirmed"\nsource = "x"\n'
             ),
             "folded",
             id="lure-phrase-not-folded",
         ),
         pytest.param(
-            lambda t: t.replace('id = "caf"', 'id = "assurance_maladie"'),
+            lambda t: t.replace('id = "demo"', 'id = "assurance_maladie"'),
             "already defined",
             id="duplicate-id",
         ),
@@ -294,10 +298,10 @@ def test_new_profile_is_discovered(tmp_path: Path) -> None:
     ],
 )
 def test_broken_profile_raises_data_error(tmp_path: Path, change, expected: str) -> None:
-    (tmp_path / "caf.toml").write_text(change(CAF_PROFILE), encoding="utf-8")
+    (tmp_path / "demo.toml").write_text(change(DEMO_PROFILE), encoding="utf-8")
     with pytest.raises(DataError, match=expected) as info:
         Engine(profile_dirs=[tmp_path])
-    assert "caf.toml" in str(info.value)  # the error names the file to fix
+    assert "demo.toml" in str(info.value)  # the error names the file to fix
 
 
 # ----------------------------------------------------------------------------------------- generic lures
