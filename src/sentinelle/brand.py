@@ -113,7 +113,7 @@ def _near(text: str, vocabulary: frozenset[str], brands: frozenset[str]) -> str 
 
 
 def _lenient(
-    piece: str, vocabulary: frozenset[str], brands: frozenset[str], max_word: int
+    piece: str, vocabulary: frozenset[str], brands: frozenset[str], max_word: int, allow_gaps: bool = True
 ) -> tuple[list[str], int, int] | None:
     """A reading of ``piece`` with repairs (see the module docstring): (words, repairs, gaps), or None.
 
@@ -146,15 +146,13 @@ def _lenient(
                 continue
             (repairs, count), words, gaps = entry
             last = words[-1] if words else ""
-            # No letter added where a misspelt word touches a brand: "amelia|service" is not ameli + a misspelt
-            # "aservice", "servicem|ameli" not a misspelt "servicem" + ameli (the letter makes the brand a name).
-            # A letter dropped there is a typo like any other: "assur|ameli".
+            # No letter added at the start of a misspelt word right after a brand: "amelia|service" is not ameli +
+            # a misspelt "aservice" (the letter makes the brand a first name).
             after_brand = last in brands
-            clean_edge = not last or piece[start - len(last) - 1 : start - 1] != last
             for end in range(start + 1, min(n, start + max_word + 1) + 1):
                 text = piece[start:end]
                 if text in vocabulary:
-                    if not ((after_gap or not clean_edge) and text in brands):
+                    if not (after_gap and text in brands):
                         offer(end, 0, (repairs, count + 1), [*words, text], gaps)
                 elif end - start >= _MIN_NEAR - 1:
                     fixed = _near(text, vocabulary, brands)
@@ -164,15 +162,16 @@ def _lenient(
                 continue  # two runs of unread letters in a row are one longer run
             if words and last == piece[start - len(last) : start]:  # a word reusing the last letters
                 for k in (1, 2):
-                    # The word before keeps two letters of its own: "ma|ameli" is Mameli, "cpam|ameli" a scam.
-                    if len(last) - k < 2:
+                    # The piece's first word keeps two letters of its own: "ma|ameli" is Mameli, "cpam|ameli" a scam
+                    # (further on, "regu|la|amendes" is a reading).
+                    if len(last) - k < (2 if len(words) == 1 else 1):
                         break
                     for end in range(start + 2, min(n, start - k + max_word) + 1):
                         text = piece[start - k : end]
                         if text in vocabulary and (text in brands or after_brand):
                             offer(end, 0, (repairs + 1, count + 1), [*words, text], gaps)
-            for k in range(1, min(_MAX_GAP, n - start) + 1):
-                if last in brands and not (k == 1 and piece[start] == last[-1]):
+            for k in range(1, min(_MAX_GAP, n - start) + 1 if allow_gaps else 0):
+                if after_brand and not (k == 1 and piece[start] == last[-1]):
                     break
                 offer(start + k, 1, (repairs + 1, count), words, gaps + 1)
     finals = [f for f in best[n] if f is not None]
@@ -218,17 +217,21 @@ def _brand_words(
     if unread and any(b in piece for piece in pieces for b in triggers):
         budget = _MAX_REPAIRS
         for piece in unread:
-            lenient = _lenient(piece, vocabulary, brands, max_word)
+            # Without unread letters first (the readings before they were allowed), then with them.
+            lenient = _lenient(piece, vocabulary, brands, max_word, allow_gaps=False) or _lenient(
+                piece, vocabulary, brands, max_word
+            )
+            if lenient is not None and lenient[2]:
+                # Unread letters are forgiven only in a long reading: three words of 4+ letters, one of them not a
+                # brand ("ameliemarcatevitale": amelie, carte, vitale). "amelie-services-rh" (a person's firm) and
+                # "re|direct|ion" are not readings.
+                long_words = [w for w in lenient[0] if len(w) >= 4 and w not in _NEUTRAL]
+                if len(long_words) < 3 or all(w in brands for w in long_words):
+                    lenient = None
             if lenient is None:
                 glued.extend(t for t in original_strong if _glued_after_word(piece, t))
                 continue
-            words_read, repairs, gaps = lenient
-            # Unread letters are forgiven only in a long reading: three words of 4+ letters, one of them not a
-            # brand ("ameliemarcatevitale": amelie, carte, vitale). "amelie-services-rh" (a person's firm) and
-            # "re|direct|ion" are not readings.
-            long_words = [w for w in words_read if len(w) >= 4 and w not in _NEUTRAL]
-            if gaps and (len(long_words) < 3 or all(w in brands for w in long_words)):
-                continue
+            words_read, repairs, _ = lenient
             if repairs <= budget:
                 budget -= repairs
                 found.extend(words_read)
