@@ -288,7 +288,7 @@ def test_corpus_recall_and_false_positives() -> None:
     results = [level(h) for h in hosts]
     flagged = sum(lv in ("fraud", "suspicious") for lv, _ in results)
     by_lookalike_only = sum("LINK_LOOKALIKE_DOMAIN" in s and "LINK_BRAND_IN_DOMAIN" not in s for _, s in results)
-    assert flagged >= 316
+    assert flagged >= 322  # 0.917; the 29 misses: 28 honest names and jorathiameli.xyz (docs/benchmarks.md)
     assert by_lookalike_only >= 2  # amelir.fr and a second added consonant; the TLD swaps are brand-word hits too
 
     flagged_10k = [d for d in _read_tranco(top10k) if level(d)[0] in ("fraud", "suspicious")]
