@@ -344,7 +344,7 @@ def print_per_body(bodies: dict[str, dict[str, object]], show: int) -> None:
             f"| {len(r['flagged_other_organisation'])} |"  # type: ignore[arg-type]
         )
     for profile_id, r in bodies.items():
-        print(f"\n{profile_id}: | attack type (coarse label) | hosts | flagged and attributed | recall |")
+        print(f"\n{profile_id}:\n\n| attack type (coarse label) | hosts | flagged and attributed | recall |")
         print("|---|---|---|---|")
         for attack, row in r["per_attack"].items():  # type: ignore[attr-defined]
             print(f"| {attack} | {row['hosts']} | {row['flagged']} | {row['flagged'] / row['hosts']:.3f} |")
