@@ -52,8 +52,12 @@ def _pdfium() -> tuple[Any, Any]:
         raise UnsupportedInput(f"{install_hint()} ({type(exc).__name__}: {exc})") from exc
 
 
-def read_pdf(data: bytes, *, max_pages: int, render: bool = True, location: str = "pdf") -> PdfReading:
-    """Read a PDF within bounds; never raises on content (an unreadable file gives ``PDF_UNREADABLE``)."""
+def read_pdf(
+    data: bytes, *, max_pages: int, render: bool = True, qr_only: bool = False, location: str = "pdf"
+) -> PdfReading:
+    """Read a PDF within bounds; never raises on content (an unreadable file gives ``PDF_UNREADABLE``).
+
+    ``qr_only``: look for QR codes alone on the rendered pages (``qr.read_codes``), as for e-mail attachments."""
     pdfium, raw = _pdfium()
     out = PdfReading()
     try:
@@ -90,7 +94,7 @@ def read_pdf(data: bytes, *, max_pages: int, render: bool = True, location: str 
                     if uri not in out.uris:
                         out.uris.append(uri)
                 if render:
-                    out.codes.extend((number + 1, code) for code in read_codes(_render(page)))
+                    out.codes.extend((number + 1, code) for code in read_codes(_render(page), qr_only=qr_only))
             finally:
                 page.close()
         out.text = "\n\n".join(t.strip() for t in texts if t.strip())

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 MAX_CODES = 10  # codes kept per picture
 MAX_PAYLOAD_CHARS = 2000
 _SMALL = 600  # pictures whose short side is under this get a second, enlarged pass
+_MIN_SIDE = 11  # the smallest code (Micro QR M1: 11 modules, quiet zone aside) needs this many pixels
 _URL_PREFIXES = ("http://", "https://", "www.")
 _OLD_URL_FORMS = ("urlto:", "url:")  # NTT DoCoMo bookmark forms still produced by some generators
 
@@ -43,12 +44,23 @@ def _zxing() -> Any:
         raise UnsupportedInput(f"{install_hint()} ({type(exc).__name__}: {exc})") from exc
 
 
-def read_codes(image: Image, *, limit: int = MAX_CODES) -> list[Code]:
-    """Every 2-D code zxing-cpp finds in the picture, in reading order, deduplicated, at most ``limit``."""
+def read_codes(image: Image, *, limit: int = MAX_CODES, qr_only: bool = False) -> list[Code]:
+    """Every 2-D code zxing-cpp finds in the picture, in reading order, deduplicated, at most ``limit``.
+
+    ``qr_only``: QR and Micro QR codes alone, for the pictures and PDF pages inside e-mails. A phone's camera
+    opens those; DataMatrix and Aztec (parcel labels, tickets, the 2D-Doc seal of French bills) are read by
+    dedicated apps and carry no lure, and searching for them cost two thirds of the decoding time on the
+    corpus's pictures and PDF pages (``docs/benchmarks.md``). A screenshot a person submits is still searched
+    for all four.
+    """
     zxing = _zxing()
     kinds = zxing.BarcodeFormat
-    formats = (kinds.QRCode, kinds.MicroQRCode, kinds.DataMatrix, kinds.Aztec)
+    formats: tuple[Any, ...] = (kinds.QRCode, kinds.MicroQRCode)
+    if not qr_only:
+        formats += (kinds.DataMatrix, kinds.Aztec)
     grey = image.convert("L")
+    if min(grey.size) < _MIN_SIDE:
+        return []
     found = zxing.read_barcodes(grey, formats=formats)
     if not found and min(grey.size) < _SMALL:
         from PIL import Image as PILImage

@@ -108,7 +108,7 @@ def picture_findings(payload: bytes, *, max_pixels: int, location: str) -> Media
         from ..media.qr import read_codes
 
         picture = open_picture(payload, max_pixels=max_pixels)
-        found.codes = [code.text for code in read_codes(picture.image)]
+        found.codes = [code.text for code in read_codes(picture.image, qr_only=True)]
     except UnsupportedInput:
         found.extra_missing = True
     except ImportError:
@@ -130,7 +130,7 @@ def pdf_findings(payload: bytes, *, max_pages: int, location: str) -> MediaFindi
     try:
         from ..media.pdf import read_pdf
 
-        reading = read_pdf(payload, max_pages=max_pages, location=location)
+        reading = read_pdf(payload, max_pages=max_pages, qr_only=True, location=location)
     except (UnsupportedInput, ImportError):
         found.extra_missing = True
         return found

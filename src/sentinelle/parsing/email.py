@@ -32,7 +32,6 @@ import re
 from dataclasses import dataclass, replace
 from email import errors as email_errors
 from email import policy as email_policy
-from email.feedparser import headerRE as _FEED_HEADER_LINE  # type: ignore[attr-defined]  # the parser's own rule
 from email.header import decode_header, make_header
 from email.message import Message as MimeMessage
 from email.parser import BytesParser
@@ -108,6 +107,11 @@ _DECLARATION = re.compile(rb"boundary\*?[0-9]*\*?\s*=|^--[^\r\n]{0,200}?--[ \t]*
 
 # The empty line that ends a header block (after a LF or CRLF line end).
 _HEADER_END_TEXT = re.compile(r"\n\r?\n")
+# A header block the feed parser reads without a defect (its ``headerRE`` line by line): an optional Unix
+# "From " line first, then fields, each a name of printable characters but the colon, and its continuation
+# lines (starting with a blank). ``_HEADER_FIELD`` reads the fields of such a block.
+_HEADER_BLOCK = re.compile(r"(From [^\n]*\n)?(?:[\041-\071\073-\176]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*")
+_HEADER_FIELD = re.compile(r"([\041-\071\073-\176]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)\n")
 # After "--boundary" at the start of a line: the rest of a delimiter line (the feed parser's boundary rule).
 _DELIMITER_TAIL = re.compile(r"(--)?[ \t]*(?:\r?\n|\Z)")
 _EOL_AT_END = re.compile(r"(?:\r\n|\r|\n)\Z")
@@ -229,34 +233,19 @@ def _headed_part(text: str, start: int, stop: int, policy: Policy) -> tuple[Mime
     end = _HEADER_END_TEXT.search(text, start, stop)
     if end is None:
         return None
-    lines = text[start : end.start()].split("\n")
+    block = text[start : end.start() + 1]  # every line with its line end
+    fields = _HEADER_BLOCK.fullmatch(block)
+    if fields is None:  # a line the feed parser would record as a defect: it parses the message itself
+        return None
     msg = MimeMessage(policy=policy)
-    # The feed parser's header loop (``FeedParser._parse_headers``) for a block without defects: any line
-    # that would make one (not a header line, a continuation first, a misplaced "From ", a bare colon)
-    # sends the message to the standard parser.
-    name_lines: list[str] = []
-    for number, bare in enumerate(lines):
-        line = bare + "\n"
-        if not _FEED_HEADER_LINE.match(line):
-            return None
-        if line[0] in " \t":
-            if not name_lines:
-                return None
-            name_lines.append(line)
-            continue
-        if name_lines:
-            msg.set_raw(*policy.header_source_parse(name_lines))
-            name_lines = []
-        if line.startswith("From "):
-            if number != 0:
-                return None
-            msg.set_unixfrom(line[: -2 if line.endswith("\r\n") else -1])
-            continue
-        if line.find(":") <= 0:
-            return None
-        name_lines = [line]
-    if name_lines:
-        msg.set_raw(*policy.header_source_parse(name_lines))
+    first = fields.group(1)
+    if first is not None:
+        msg.set_unixfrom(first.rstrip("\r\n"))
+    # compat32's ``header_source_parse``: the name before the first colon, the value with its blanks after the
+    # colon stripped, continuation lines kept with their line breaks, the final line break removed.
+    set_raw = msg.set_raw
+    for name, value in _HEADER_FIELD.findall(block, fields.end(1) if first is not None else 0):
+        set_raw(name, value.rstrip("\r\n"))
     return msg, end.end()
 
 
