@@ -21,6 +21,18 @@ from .textnorm import fold
 _MAX_CLAIM_HITS = 200  # enough to rank organisations; bounded work on a text that repeats a name
 
 
+def _in_address_path(text: str, start: int) -> bool:
+    """True when the word at ``start`` is in the path of a web address written in the text
+    (``http://mit.fnal.gov/~msn/cdf/caf/``): a folder name, not a name the sender speaks under. The host part
+    still counts (``ameli.fr/compte`` names the Assurance Maladie as much as "ameli" does)."""
+    chunk_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
+    before = text[chunk_start:start]
+    if "/" not in before:
+        return False
+    scheme = before.find("://")
+    return "/" in (before[scheme + 3 :] if scheme >= 0 else before)
+
+
 def attribute(ctx: Context) -> Claim | None:
     """The claimed organisation, or None."""
     knowledge = ctx.knowledge
@@ -62,9 +74,12 @@ def attribute(ctx: Context) -> Claim | None:
     # A URL checked on its own has no words besides the address: the address is judged as a link below
     # (brand word, lookalike), not read as a name ("www.cnam.fr" is the Conservatoire, not the CNAM).
     text_hits = [] if ctx.msg.kind is Kind.URL else ctx.hits_tagged("claim")
+    folded = ctx.folded if text_hits else ""
     for hit in text_hits:
         i = bisect_right(request_starts, hit.start)
         if i and reach[i - 1] >= hit.end:
+            continue
+        if _in_address_path(folded, hit.start):
             continue
         add(hit.tag[1], ctx.original(hit), "text")
         claims_seen += 1

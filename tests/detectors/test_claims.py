@@ -127,3 +127,27 @@ def test_claim_explanation_names_the_organisation(analyze, evidence, lang: str) 
     text = evidence(analyze("AMELI : votre attestation est prête.", lang=lang), CLAIMS).explanation
     assert "Assurance Maladie" in text
     assert "AMELI" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The corpus's ham that the CAF profile turned into a fraud: a folder of a physics lab's server.
+        "Results are on http://mit.fnal.gov/~msn/cdf/caf/server_evaluation.html if you want them.",
+        "Voir www.example.org/docs/cpam/guide.pdf pour la procédure interne.",
+        "Archive: https://lists.example.net/ameli/2002-09/msg00042.html",
+    ],
+)
+def test_a_name_in_the_path_of_an_address_is_not_a_claim(analyze, text: str) -> None:
+    assert analyze(text).organisation is None
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        ("Connectez-vous sur https://ameli.fr/assure pour voir vos remboursements.", "assurance_maladie"),
+        ("Votre CAF : consultez https://x.example/caf/aide pour votre aide.", "caf"),
+    ],
+)
+def test_names_in_a_host_or_beside_an_address_still_claim(analyze, text: str, organisation: str) -> None:
+    assert analyze(text).organisation == organisation
