@@ -42,6 +42,8 @@ _MAX_GAP = 3  # lenient reading: at most this many unread letters in a row betwe
 _MIN_GLUED_PREFIX = 4  # an unread word before a brand glued at the end of a piece: at least this long
 _VOWELS = frozenset("aeiouy")
 _ASCII_WORD = re.compile("[a-z]+")
+_MEMO: dict[tuple[str, int, int], tuple[Profile, frozenset[str], str | None]] = {}
+_MEMO_LIMIT = 50_000
 
 
 def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str] | None:
@@ -256,7 +258,25 @@ def _glued_after_word(piece: str, token: str) -> bool:
 
 
 def brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> str | None:
-    """The brand word of ``profile`` hidden in ``host`` (a Unicode or ASCII host), or None."""
+    """The brand word of ``profile`` hidden in ``host`` (a Unicode or ASCII host), or None.
+
+    Remembered per (host, profile, vocabulary): a message repeats its hosts in every link, the link detector,
+    the attribution and the sender check ask about the same ones, and a stream repeats them across messages.
+    Bounded: cleared when full. Keyed on the objects' identities, checked on each hit, so a profile loaded
+    anew (another ``Engine``, a test's own profile) is never answered for another.
+    """
+    key = (host, id(profile), id(domain_words))
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is profile and hit[1] is domain_words:
+        return hit[2]
+    found = _brand_in_host(host, profile, domain_words)
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[key] = (profile, domain_words, found)
+    return found
+
+
+def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> str | None:
     strong = frozenset(profile.brand_tokens)
     weak = frozenset(profile.brand_weak_tokens)
     found, glued = _brand_words(_pieces(host), strong, weak, frozenset(profile.brand_context_words), domain_words)
