@@ -22,6 +22,16 @@ but only in a long reading (three words of 4+ letters, not all brands: ``amelie|
 last letter) is. Last, a strong brand that starts with a vowel, glued at the end of a piece after an unknown word
 ending with a vowel (``redia|ameli``: two vowels mark the join), counts under the country ending of the
 organisation's own domains (.fr) only: elsewhere ``rezaameli.com`` is a Persian first name and the surname Ameli.
+
+Two readings come from the profile's data, never from a rule about letters. Its ``brand_glued_tokens`` are strong
+brand words that no first name, surname or word contains (``dgfip``, ``impotsgouv``, ``antaigov``): one of them
+anywhere in a piece that does not read is the brand, whatever letters are glued to it (``dgfip|ca``,
+``geo|dgfip``, ``services|jcf|dgfip|finances|gouv``). The ameli words are not among them, so ``ma|ameli`` and
+``amelia|service`` stay names. Its ``brand_numbered_tokens`` are brand words that carry the brand when a French
+department number follows them as a label or a hyphen-separated part of one (``caf94.fr``, ``caf-13-aide.com``,
+``caf2a``): a local office's name. The word must stand at the start of the label or after a hyphen or a dot, and
+the number must end there, so ``caf`` inside a random hexadecimal run (``757cd1be-caf3-4f80``, ``pub-4f7caf5d...``,
+``0104caf6``) or in ``cafe94`` is not read.
 """
 
 from __future__ import annotations
@@ -42,6 +52,8 @@ _MAX_GAP = 3  # lenient reading: at most this many unread letters in a row betwe
 _MIN_GLUED_PREFIX = 4  # an unread word before a brand glued at the end of a piece: at least this long
 _VOWELS = frozenset("aeiouy")
 _ASCII_WORD = re.compile("[a-z]+")
+# A French department: 01-19, 2A/2B (Corsica), 21-95, 971-976 (overseas). Not 00, 20, 96-99 alone.
+_DEPARTMENT = "(?:0[1-9]|1[0-9]|2[1-9ab]|[3-8][0-9]|9[0-5]|97[1-6])"
 _MEMO: dict[tuple[str, int, int], tuple[Profile, frozenset[str], str | None]] = {}
 _MEMO_LIMIT = 50_000
 
@@ -200,8 +212,12 @@ def _brand_words(
     weak: frozenset[str],
     context: frozenset[str],
     words: frozenset[str],
+    glued_tokens: frozenset[str] = frozenset(),
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(brand and vocabulary words read in ``pieces``, strong brands glued after an unread word: ``redia|ameli``)."""
+    """(brand and vocabulary words read in ``pieces``, strong brands glued after an unread word: ``redia|ameli``).
+
+    A ``glued_tokens`` word inside a piece that does not read is read as itself (``dgfipca``: dgfip).
+    """
     original_strong = strong
     vocabulary, strong, max_word = _vocabulary(strong, weak, context, words)
     found: list[str] = []
@@ -209,6 +225,10 @@ def _brand_words(
     for piece in pieces:
         segments = [piece] if piece in vocabulary else _segment(piece, vocabulary, max_word)
         if segments is None:
+            inside = [t for t in glued_tokens if t in piece]
+            if inside:
+                found.append(max(inside, key=len))
+                continue
             unread.append(piece)
             continue
         found.extend(segments)
@@ -276,13 +296,39 @@ def brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> 
     return found
 
 
+@lru_cache(maxsize=16)
+def _numbered_pattern(tokens: tuple[str, ...]) -> re.Pattern[str]:
+    """``caf94``, ``caf-13``: a brand word at the start of a label or after a hyphen, a department number after it."""
+    words = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+    return re.compile(f"(?<![a-z0-9])(?:{words})-?{_DEPARTMENT}(?![a-z0-9])")
+
+
+def _numbered(host: str, tokens: tuple[str, ...]) -> str | None:
+    """The brand word and department number in ``host`` (``caf94``), or None. The public suffix is left out."""
+    suffix = public_suffix_list().publicsuffix(host) or ""
+    name = host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
+    found = _numbered_pattern(tokens).search(fold(name).lower())
+    return None if found is None else found.group(0)
+
+
 def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> str | None:
     strong = frozenset(profile.brand_tokens)
     weak = frozenset(profile.brand_weak_tokens)
-    found, glued = _brand_words(_pieces(host), strong, weak, frozenset(profile.brand_context_words), domain_words)
+    found, glued = _brand_words(
+        _pieces(host),
+        strong,
+        weak,
+        frozenset(profile.brand_context_words),
+        domain_words,
+        frozenset(profile.brand_glued_tokens),
+    )
     strong_found = [w for w in found if w in strong or (w[:-1] in strong and len(w) > 6)]
     if strong_found:
         return strong_found[0]
+    if profile.brand_numbered_tokens:
+        numbered = _numbered(host, profile.brand_numbered_tokens)
+        if numbered is not None:
+            return numbered
     # A brand glued after an unknown word counts only under the country ending of the organisation's own
     # domains (.fr): elsewhere "rezaameli.com" is as likely a Persian first name and the surname Ameli.
     if glued and host.rstrip(".").rsplit(".", 1)[-1].lower() in {d.rsplit(".", 1)[-1] for d in profile.domains}:

@@ -132,6 +132,10 @@ class Profile:
     advice: tuple[LocalText, ...]
     reporting: tuple[ProfileChannel, ...]
     path: str
+    # Strong brand words read even glued to unread letters (dgfipca3, geodgfip): no name or word contains them.
+    brand_glued_tokens: tuple[str, ...] = ()
+    # Brand words read when a French department number follows them (caf94, caf-13: a local office).
+    brand_numbered_tokens: tuple[str, ...] = ()
 
     @property
     def domains(self) -> frozenset[str]:
@@ -262,6 +266,12 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
         stray = set(lure.amount_after) - set(lure.phrases)
         if stray:
             raise root.fail("lures", f"amount_after phrases {sorted(stray)} are not phrases of {lure.theme}")
+    glued = org.strs("brand_glued_tokens", required=False)
+    if not set(glued) <= set(org.strs("brand_tokens")):
+        raise org.fail("brand_glued_tokens", "expected strong brand words (brand_tokens)")
+    numbered = org.strs("brand_numbered_tokens", required=False)
+    if not set(numbered) <= set(org.strs("brand_tokens")) | set(org.strs("brand_weak_tokens", required=False)):
+        raise org.fail("brand_numbered_tokens", "expected brand words (brand_tokens or brand_weak_tokens)")
     return Profile(
         id=org.text("id"),
         display_name=org.text("display_name"),
@@ -299,6 +309,8 @@ def parse_profile(data: Mapping[str, Any], where: str) -> Profile:
             for c in root.tables("reporting")
         ),
         path=where,
+        brand_glued_tokens=glued,
+        brand_numbered_tokens=numbered,
     )
 
 
