@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sentinelle import Engine, analyze
 from sentinelle.detectors.text_model import TextModelResemblance, packaged_model
@@ -28,9 +30,10 @@ from sentinelle.textmodel import (
     LINK_TOKEN,
     TextModel,
     load_model_file,
-    token_spans,
+    token_offsets,
     tokens,
 )
+from sentinelle import textmodel
 from sentinelle.textnorm import fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -190,12 +193,34 @@ def test_tokens_leave_out_volatile_parts() -> None:
     ids=["unicode-spaces", "long-chunks", "brackets", "quotes-and-dates"],
 )
 def test_token_offsets_quote_the_same_tokens(text: str) -> None:
-    folded = fold(text)
-    spans = token_spans(folded)
-    assert [t for _, _, t in spans] == tokens(folded)
-    for start, end, tok in spans:
-        if tok not in (LINK_TOKEN, EMAIL_TOKEN):
+    _check_offsets(fold(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "é", "1", ".", "/", "@", "www.", "x.fr", "://", " ", "\u00a0", "\u2003",
+                                 "\n", "\x1c", ">", "date:", "le ", "(", ")", "«", "-", "'"]), max_size=60))
+def test_token_offsets_on_any_text(pieces: list[str]) -> None:
+    _check_offsets(fold("".join(pieces)))
+
+
+def _check_offsets(folded: str) -> None:
+    """Every token is where ``token_offsets`` says: the same characters (digits as 0), or for a link or address
+    placeholder the whole white-space-delimited chunk it replaced; in order, without overlap."""
+    toks = tokens(folded)
+    offsets = token_offsets(folded, toks, len(toks))
+    assert len(offsets) == len(toks)
+    blanked = textmodel._blank_lines(folded, FEATURES["max_chars"])  # quote marks and date lines as blanks
+    previous = 0
+    for (start, end), tok in zip(offsets, toks, strict=True):
+        assert previous <= start < end
+        assert not blanked[previous:start].strip()
+        if tok in (LINK_TOKEN, EMAIL_TOKEN):
+            chunk = blanked[start:end]
+            assert chunk.split() == [chunk]
+            assert (start == 0 or blanked[start - 1].isspace()) and (end == len(blanked) or blanked[end].isspace())
+        else:
             assert folded[start:end].translate(str.maketrans("123456789", "000000000")) == tok
+        previous = end
 
 
 def test_years_and_numbers_do_not_change_the_probability() -> None:
@@ -335,3 +360,12 @@ def test_committed_model_was_trained_on_this_corpus_with_these_features() -> Non
     assert meta["features"] == FEATURES
     assert meta["segment_weights"] == train.SEGMENT_WEIGHTS
     assert train.data_digest(train.load(CORPUS)) == meta["data_digest"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_phrases_from_the_assessment_are_the_phrases_found_afresh(lang: str) -> None:
+    model = packaged_model()
+    for text in SCAMS[lang]:
+        folded = fold(text)
+        assessment = model.assess(folded)
+        assert model.top_phrases(folded, limit=5, assessment=assessment) == model.top_phrases(folded, limit=5)

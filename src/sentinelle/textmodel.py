@@ -42,7 +42,7 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,10 +68,9 @@ FEATURES: dict[str, Any] = {
 _QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t>]*)+")
 _DATE_LINE = re.compile(r"(?m)^[ \t]*(?:date|sent|envoye|le)[ \t]*:[^\n]*")
 _DATE_CUES = ("date", "sent", "envoye", "le:", "le ", "le\t")  # a _DATE_LINE match contains one of these
-# A white-space-delimited chunk holding ".", "/" or "@" (the only ones that can be links or addresses); the
-# look-behind anchors it at the chunk's start, so a chunk is scanned once.
-_CANDIDATE_CHUNK = re.compile(r"(?<!\S)\S*[./@]\S*")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_NONBLANK = re.compile(r"\S")  # str.split's notion of white space (Unicode), as ``tokens`` cuts chunks
+_BLANK = re.compile(r"\s")
 # Applied to one white-space-delimited chunk of bounded length (so their backtracking is bounded too).
 _EMAIL_IN_CHUNK = re.compile(r"[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 _DOMAIN_CHUNK = re.compile(
@@ -140,45 +139,27 @@ def subject_tokens(folded_subject: str) -> list[str]:
     return [SUBJECT_MARK + t for t in tokens(folded_subject)[:_MAX_SUBJECT_TOKENS]]
 
 
-def token_spans(folded: str) -> list[tuple[int, int, str]]:
-    """The tokens of ``tokens(folded)`` (same order and count) with their offsets in ``folded``.
+def token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[int, int]]:
+    """(start, end) in ``folded`` of the first ``count`` tokens of ``toks == tokens(folded)``.
 
-    One pass over the whole text rather than one per chunk: the few chunks that can be links or addresses
-    (they hold ``.``, ``/`` or ``@``) are replaced first by their placeholder padded with spaces to the
-    chunk's length, so offsets stay put and the placeholder is one punctuation token at the chunk's start;
-    digits are translated once (one character for one). The result equals the chunk-by-chunk definition
-    (``tests/test_text_model.py`` checks it against ``tokens``)."""
-    text = _blank_lines(folded, FEATURES["max_chars"])
-    limit = FEATURES["max_tokens"]
-    ends: dict[int, int] = {}
-    if "." in text or "/" in text or "@" in text:
-        pieces: list[str] = []
-        last = 0
-        for chunk in _CANDIDATE_CHUNK.finditer(text):
-            ph = _placeholder(chunk.group())
-            if ph is not None:
-                start, end = chunk.span()
-                pieces.append(text[last:start])
-                pieces.append(ph.ljust(end - start))
-                ends[start] = end
-                last = end
-        if ends:
-            pieces.append(text[last:])
-            text = "".join(pieces)
-    # Offsets by ``str.find``: tokens are every non-blank run the pattern matches, in order, so each one starts
-    # at its first occurrence after the previous one (only blanks lie between). Cheaper than match objects.
-    text = text.translate(_DIGITS)
-    find = text.find
-    out: list[tuple[int, int, str]] = []
+    Walks the text as ``tokens`` cut it: a placeholder stands for the whole white-space-delimited chunk it
+    replaced (the link or address as written), any other token is at its first occurrence after the previous
+    one (only blanks lie between). Only as far as ``count``: the phrase search needs the first few
+    (``tests/test_text_model.py`` checks them against the text)."""
+    text = _blank_lines(folded, FEATURES["max_chars"]).translate(_DIGITS)
+    find, size = text.find, len(text)
+    out: list[tuple[int, int]] = []
     end = 0
-    for tok in _TOKEN.findall(text)[:limit]:
-        start = find(tok, end)
-        end = start + len(tok)
-        if ends and tok in _PLACEHOLDERS and start in ends:
-            out.append((start, ends[start], tok))
-            end = ends[start]
+    for tok in toks[:count]:
+        if tok in _PLACEHOLDERS:
+            chunk = _NONBLANK.search(text, end)
+            start = chunk.start() if chunk is not None else size
+            blank = _BLANK.search(text, start)
+            end = blank.start() if blank is not None else size
         else:
-            out.append((start, end, tok))
+            start = find(tok, end)
+            end = start + len(tok)
+        out.append((start, end))
     return out
 
 
@@ -221,6 +202,10 @@ class Assessment:
     probability: float
     raw: float
     token_count: int
+    # The text's own tokens (subject tokens excluded) and their table entries, kept for ``top_phrases``: the
+    # evidence quotes the words that weighed most, and reading them again cost as much as the assessment.
+    text_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    text_entries: tuple[tuple[float, int, int], ...] = field(default=(), repr=False, compare=False)
 
 
 class TextModel:
@@ -261,13 +246,18 @@ class TextModel:
         """``bias + scale * (token weights + bigram weights)``; the hot path, hence its plain-loop shape."""
         if not toks:
             return self.bias
+        return self._raw(self._entries(toks))
+
+    def _entries(self, toks: Sequence[str]) -> list[tuple[float, int, int]]:
         get, token = self._cache.get, self._token
-        entries = [get(t) or token(t) for t in toks]
+        return [get(t) or token(t) for t in toks]
+
+    def _raw(self, entries: Sequence[tuple[float, int, int]]) -> float:
         w, mask = self._w, self._mask
         total = sum([e[0] for e in entries])
         pairs = zip(entries, entries[1:], strict=False)
         total += sum([w[((a[2] ^ b[1]) * 0x85EBCA6B >> 7) & mask] for a, b in pairs])
-        return self.bias + total * scale(len(toks))
+        return self.bias + total * scale(len(entries))
 
     def calibrate(self, raw: float) -> float:
         z = self.platt_a * raw + self.platt_b
@@ -282,31 +272,41 @@ class TextModel:
         toks = tokens(folded)
         if len(toks) < MIN_TOKENS:
             return Assessment(self.calibrate(self.bias), self.bias, len(toks))
+        own = len(toks)
         if folded_subject:
             toks += subject_tokens(folded_subject)
-        raw = self.raw_score(toks)
-        return Assessment(self.calibrate(raw), raw, len(toks))
+        entries = self._entries(toks)
+        raw = self._raw(entries)
+        return Assessment(self.calibrate(raw), raw, len(toks), tuple(toks[:own]), tuple(entries[:own]))
 
     def probability(self, folded: str, folded_subject: str = "") -> float:
         return self.assess(folded, folded_subject).probability
 
-    def top_phrases(self, folded: str, limit: int = 3) -> list[tuple[int, int, float]]:
+    def top_phrases(
+        self, folded: str, limit: int = 3, assessment: Assessment | None = None
+    ) -> list[tuple[int, int, float]]:
         """The spans that pushed most towards scam: each word with its neighbours' pair weights, merged into
-        short non-overlapping phrases, strongest first (only positive contributions)."""
-        spans = token_spans(folded)
-        if not spans:
+        short non-overlapping phrases, strongest first (only positive contributions).
+
+        ``assessment``: this text's ``assess`` result, whose tokens and entries are then reused. Windows are
+        chosen on token positions; only the tokens up to the last chosen one are then located in the text."""
+        if assessment is not None and assessment.text_tokens:
+            toks: Sequence[str] = assessment.text_tokens
+            entries: Sequence[tuple[float, int, int]] = assessment.text_entries
+        else:
+            toks = tokens(folded)
+            entries = self._entries(toks)
+        if not toks:
             return []
-        factor = scale(len(spans))
-        get, token = self._cache.get, self._token
-        entries = [get(tok) or token(tok) for _, _, tok in spans]
-        singles = [0.0 if s[2] in _PLACEHOLDERS else e[0] * factor for s, e in zip(spans, entries, strict=True)]
+        factor = scale(len(toks))
+        singles = [0.0 if t in _PLACEHOLDERS else e[0] * factor for t, e in zip(toks, entries, strict=True)]
         w, mask = self._w, self._mask
         pairs = [w[((a[2] ^ b[1]) * 0x85EBCA6B >> 7) & mask] * factor 
                  for a, b in zip(entries, entries[1:], strict=False)]
         # Windows of one, two and three tokens, scored by their tokens and the pairs inside them (summed in this
         # order: a + (b + pair), then + (c + pair)), longer ones damped; windows made only of punctuation are not
         # phrases. Entries are (-score, first, end): tuple order is strongest, then leftmost, then shortest.
-        wordy = [tok[0].isalnum() for _, _, tok in spans]
+        wordy = [tok[0].isalnum() for tok in toks]
         windows = [(-v, i, i + 1) for i, v in enumerate(singles) if v > 0 and wordy[i]]
         two = [a + (b + p) for a, b, p in zip(singles, singles[1:], pairs, strict=False)]
         two_wordy = [x or y for x, y in zip(wordy, wordy[1:], strict=False)]
@@ -316,15 +316,18 @@ class TextModel:
             (-(v / _DAMP_3), i, i + 3) for i, v in enumerate(three) if v > 0 and (two_wordy[i] or wordy[i + 2])
         ]
         heapq.heapify(windows)  # only the first few are wanted: popped in order rather than all sorted
-        taken: list[tuple[int, int, float]] = []
+        chosen: list[tuple[int, int, float]] = []
         used: set[int] = set()
-        while windows and len(taken) < limit:
+        while windows and len(chosen) < limit:
             negative, i, j = heapq.heappop(windows)
             if used.intersection(range(i, j)):
                 continue
             used.update(range(i, j))
-            taken.append((spans[i][0], spans[j - 1][1], -negative))
-        return taken
+            chosen.append((i, j, -negative))
+        if not chosen:
+            return []
+        offsets = token_offsets(folded, toks, max(j for _, j, _ in chosen))
+        return [(offsets[i][0], offsets[j - 1][1], value) for i, j, value in chosen]
 
 
 def _read_npy(raw: bytes, where: str) -> tuple[str, tuple[int, ...], bytes]:
