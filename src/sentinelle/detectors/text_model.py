@@ -64,7 +64,8 @@ class TextModelResemblance:
         if assessment.token_count < MIN_TOKENS or assessment.probability < threshold:
             return
         text = ctx.text
-        quotes = (_quote(text[start:end]) for start, end, _ in model.top_phrases(folded, limit=5, assessment=assessment))
+        phrases = model.top_phrases(folded, limit=5, assessment=assessment)
+        quotes = (_quote(text[start:end]) for start, end, _ in phrases)
         observed = tuple(dict.fromkeys(quotes, None))[:_MAX_PHRASES]  # "your account" twice says it once
         yield Evidence(
             self.id,
