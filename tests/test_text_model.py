@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sentinelle import Engine, analyze
+from sentinelle import Engine, analyze, textmodel
 from sentinelle.detectors.text_model import TextModelResemblance, packaged_model
 from sentinelle.errors import DataError
 from sentinelle.textmodel import (
@@ -33,7 +33,6 @@ from sentinelle.textmodel import (
     token_offsets,
     tokens,
 )
-from sentinelle import textmodel
 from sentinelle.textnorm import fold
 
 REPO = Path(__file__).resolve().parents[1]
