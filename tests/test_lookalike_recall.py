@@ -138,3 +138,78 @@ def test_unread_letters_never_touch_a_brand(ameli: Profile, words: frozenset[str
 @pytest.mark.parametrize("piece", ["a" * 63, "ameli" * 12, "x" * 64, "ameli" + "q" * 58])
 def test_lenient_reading_is_bounded_on_hostile_pieces(ameli: Profile, words: frozenset[str], piece: str) -> None:
     assert brand_in_host(f"{piece}.{piece}.fr", ameli, words) in (None, "ameli", "amelis")
+
+
+# ----------------------------------------------------------------------------------- other bodies' engine shapes
+# Point 1 and 2 of the per-body review: a department number after "caf" (profile: brand_numbered_tokens) and a
+# strong word glued to stray letters (profile: brand_glued_tokens). Scam hosts from other_fr_brands/*.tsv or of
+# their exact shape; honest names of the same shapes written for these tests.
+@pytest.mark.parametrize(
+    ("host", "profile_id", "brand"),
+    [
+        ("caf94.fr", "caf", "caf94"),  # caf.tsv
+        ("caf-13.fr", "caf", "caf-13"),
+        ("www.caf2a.fr", "caf", "caf2a"),  # Corse-du-Sud
+        ("caf972.fr", "caf", "caf972"),  # Martinique
+        ("aide-caf13.com", "caf", "caf13"),
+        ("caf-94-aide.com", "caf", "caf-94"),
+        ("dgfipca3.fr", "impots", "dgfip"),  # impots.tsv
+        ("dgfipca3gouv.fr", "impots", "dgfip"),
+        ("geodgfip.fr", "impots", "dgfip"),
+        ("ifpimpotsdgfip.fr", "impots", "dgfip"),
+        ("servicesjcfdgfipfinancesgouv.fr", "impots", "dgfip"),
+        ("sieseinesaintdenisdgfipfinancesgouvfr.fr", "impots", "dgfip"),
+        ("antaigovf.fr", "antai", "antaigov"),  # antai.tsv
+        ("amendesgouvai.fr", "antai", "amendesgouv"),
+    ],
+)
+def test_numbered_and_glued_brand_words(words: frozenset[str], host: str, profile_id: str, brand: str) -> None:
+    profile = sentinelle.default_engine().knowledge.profile(profile_id)
+    assert brand_in_host(host, profile, words) == brand
+    verdict = sentinelle.analyze(f"https://{host}/", kind="url")
+    assert verdict.level is Level.FRAUD, sorted(verdict.signals)
+    assert verdict.organisation == profile_id
+
+
+@pytest.mark.parametrize(
+    ("host", "profile_id"),
+    [
+        # "caf" in random hexadecimal runs (caf.tsv: replit and choreo ids, r2.dev buckets, workers.dev)
+        ("757cd1be-caf3-4f80-a41c-cce6f5c7cf14-00-n6g9vgcw7z72.spock.replit.dev", "caf"),
+        ("b180bef9-fcaf-438f-b01c-2d2edb663fba.e1-us-east-azure.choreoapps.dev", "caf"),
+        ("0104caf6.7a1fe5d94bd31cad5df8dd69.workers.dev", "caf"),
+        ("worker-cold-hall-caf7.cmc5410.workers.dev", "caf"),
+        ("pub-ae80e9caf75b4c52aae1beae49b38f2c.r2.dev", "caf"),
+        ("caf12345-0a1b-4c2d-8e9f-0123456789ab.example.dev", "caf"),  # an id's first group
+        # cafés and numbers that are no department
+        ("cafe94.fr", "caf"),
+        ("cafe-13.fr", "caf"),
+        ("caf00.fr", "caf"),
+        ("caf20.fr", "caf"),
+        ("caf96.fr", "caf"),
+        ("caf123.fr", "caf"),
+        # strong CAF words that names contain are not glued tokens
+        ("moncafe.fr", "caf"),
+        ("mycafe.com", "caf"),
+        ("mccaffrey.com", "caf"),
+        ("caffreys.com", "caf"),
+        # "impots" stays weak: a tax adviser's name, not glued
+        ("impots-utiles.com", "impots"),
+        ("impotsrec.fr", "impots"),
+        # Antai, Quantai, Yuantai: Chinese company names; "antai" is no glued token
+        ("quantaifr.com", "antai"),
+        ("yuantai668.com", "antai"),
+        ("plantainklj.run", "antai"),
+    ],
+)
+def test_honest_names_of_the_numbered_and_glued_shapes(words: frozenset[str], host: str, profile_id: str) -> None:
+    profile = sentinelle.default_engine().knowledge.profile(profile_id)
+    assert brand_in_host(host, profile, words) is None
+
+
+def test_no_ameli_word_is_read_glued(ameli: Profile, words: frozenset[str]) -> None:
+    # The ameli words are first names and surnames once a letter touches them (Mameli, Amelia, Vitale): the
+    # profile declares no glued token, and the names of those shapes stay clean.
+    assert not set(ameli.brand_glued_tokens) & {"ameli", "amelie", "vitale", "cvitale", "cpam", "cnam"}
+    for host in ("mameli.it", "ameliaservice.fr", "ludovicvitale.fr", "sameli.fi"):
+        assert brand_in_host(host, ameli, words) is None, host

@@ -8,10 +8,14 @@ name with a lookalike link is flagged and its explanation names the body in Fren
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import sentinelle
 from sentinelle import Level
+from sentinelle.errors import DataError
+from sentinelle.profiles import load_profile
 
 FLAGGED = (Level.FRAUD, Level.SUSPICIOUS)
 
@@ -193,3 +197,75 @@ def test_official_numbers_say_whose_they_are() -> None:
     verdict = sentinelle.analyze("0 809 401 401", kind="phone")
     assert verdict.organisation == "impots"
     assert verdict.level is Level.NO_SIGN
+
+
+# ------------------------------------------------------------------- the lure's explanation gives the body's fact
+def _lure(verdict: sentinelle.Verdict, signal: str) -> list[str]:
+    return [e.explanation for e in verdict.evidence if e.signal == signal]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_unpaid_fine_in_the_antais_name_gives_the_antais_fact(lang: str) -> None:
+    text = "Info ANTAI : vous avez une contravention impayée de 35 €. Réglez-la avant majoration sur antai-paie.com"
+    verdict = sentinelle.analyze(text, kind="sms", lang=lang)
+    assert verdict.organisation == "antai"
+    explanations = _lure(verdict, "LURE_UNPAID")
+    assert len(explanations) == 1, explanations
+    fact = "ne réclame jamais le paiement d'une amende par SMS" if lang == "fr" else "never asks for a fine to be paid"
+    assert fact in explanations[0]
+    assert "{" not in explanations[0]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_entitlement_in_the_cafs_name_gives_the_cafs_fact(lang: str) -> None:
+    text = "CAF : une prime exceptionnelle de 150 € vous attend. Réclamez votre prime sur caf-aide-famille.com"
+    verdict = sentinelle.analyze(text, kind="sms", lang=lang)
+    explanations = _lure(verdict, "LURE_ENTITLEMENT")
+    assert len(explanations) == 1, explanations
+    assert ("la CAF n'annonce pas de prime" if lang == "fr" else "the CAF announces no benefit") in explanations[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vous avez une contravention impayée de 35 €. Réglez-la sur https://x-amende.com",  # an ANTAI phrase too
+        "ULYS PEAGE : un solde de 6,80 € reste impayé, merci de régulariser avant le 05/06",  # a toll, not a fine
+    ],
+)
+def test_unpaid_without_a_named_body_is_said_once_with_the_generic_fact(text: str) -> None:
+    verdict = sentinelle.analyze(text, kind="sms")
+    assert verdict.organisation is None
+    explanations = _lure(verdict, "LURE_UNPAID")
+    assert len(explanations) == 1, explanations
+    assert "les sociétés d'autoroute et les fournisseurs ne font pas payer par SMS" in explanations[0]
+
+
+def test_every_profile_lure_theme_has_a_template_that_shows_the_fact() -> None:
+    knowledge = sentinelle.default_engine().knowledge
+    themes = {lure.theme for profile in knowledge.profiles for lure in profile.lures}
+    assert {"LURE_UNPAID", "LURE_ENTITLEMENT", "LURE_REIMBURSEMENT"} <= themes
+    for lang in ("fr", "en"):
+        for theme in themes:
+            assert "{fact}" in knowledge.texts[lang].signals[theme], (lang, theme)
+    # A generic scenario whose template shows a fact brings its own, for messages that name nobody.
+    for generic in knowledge.keywords.generic_lures:
+        if "{fact}" in knowledge.texts["fr"].signals[generic.signal]:
+            assert generic.fact_fr, generic.signal
+            assert generic.fact_en, generic.signal
+
+
+# ------------------------------------------------------------------------------- profile data of the new readings
+@pytest.mark.parametrize(
+    ("line", "replacement"),
+    [
+        ('brand_glued_tokens = ["cafmoncompte"', 'brand_glued_tokens = ["caf", "cafmoncompte"'),  # weak, not strong
+        ('brand_numbered_tokens = ["caf"]', 'brand_numbered_tokens = ["cafe"]'),  # no brand word at all
+    ],
+)
+def test_glued_and_numbered_tokens_must_be_brand_words(tmp_path: Path, line: str, replacement: str) -> None:
+    source = Path(sentinelle.default_engine().knowledge.profile("caf").path).read_text(encoding="utf-8")
+    assert line in source
+    bad = tmp_path / "caf.toml"
+    bad.write_text(source.replace(line, replacement), encoding="utf-8")
+    with pytest.raises(DataError, match="brand_(glued|numbered)_tokens"):
+        load_profile(bad)

@@ -31,6 +31,9 @@ class RequestCategory:
     phrases: tuple[str, ...]
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    # Generic lures: why the scenario is a lure, for the template's {fact} (a profile's lure brings its own).
+    fact_fr: str = ""
+    fact_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,8 @@ def _phrase_category(name: str, table: dict[str, Any], where: str) -> RequestCat
         _folded_phrases(table["phrases"], f"{where}.{name}.phrases"),
         _strs(table.get("examples", []), f"{where}.{name}.examples"),
         _strs(table.get("counter_examples", []), f"{where}.{name}.counter_examples"),
+        str(table.get("fact_fr", "")),
+        str(table.get("fact_en", "")),
     )
 
 

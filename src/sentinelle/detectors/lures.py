@@ -44,6 +44,14 @@ class LuresAndPressure:
         "LURE_NEW_NUMBER": "a relative writing from a 'new number' and moving the talk to WhatsApp",
     }
 
+    @staticmethod
+    def _generic_fact(ctx: Context, signal: str) -> str:
+        """The fact of the generic scenario ``signal`` (keywords.toml generic_lures), or ""."""
+        for category in ctx.knowledge.keywords.generic_lures:
+            if category.signal == signal:
+                return category.fact_en if ctx.lang == "en" else category.fact_fr
+        return ""
+
     def detect(self, msg: Message, ctx: Context) -> Iterable[Evidence]:
         claim = ctx.claim
         by_theme: dict[str, list[tuple[str, str]]] = {}
@@ -62,6 +70,10 @@ class LuresAndPressure:
             profile = ctx.knowledge.profile(found[0][0])
             lure = next(lure for lure in profile.lures if lure.theme == theme)
             fact = lure.fact_en if ctx.lang == "en" else lure.fact_fr
+            if claim is None:
+                # Nobody named: a theme that is also a generic scenario keeps the generic fact ("reste impayé"
+                # may be a toll, not the ANTAI's fine). Named, the profile's own fact says why.
+                fact = self._generic_fact(ctx, theme) or fact
             yield Evidence(
                 self.id,
                 theme,
@@ -71,12 +83,14 @@ class LuresAndPressure:
             )
         generic: dict[str, list[str]] = {}
         for hit in ctx.hits_tagged("generic_lure")[:_MAX_HITS_EXAMINED]:
-            if claim is None and not ctx.is_negated(hit):
+            # A theme a profile's lure already reported (the ANTAI's unpaid fine) is said once, with that fact.
+            if claim is None and hit.tag[1] not in by_theme and not ctx.is_negated(hit):
                 found_words = generic.setdefault(hit.tag[1], [])
                 if len(found_words) < _MAX_OBSERVED and ctx.original(hit) not in found_words:
                     found_words.append(ctx.original(hit))
         for signal, words in generic.items():
-            yield Evidence(self.id, signal, observed=tuple(words))
+            fact = self._generic_fact(ctx, signal)
+            yield Evidence(self.id, signal, observed=tuple(words), params={"fact": fact} if fact else {})
         urgency = [h for h in ctx.hits_tagged("urgency")[:20] if not ctx.is_negated(h)]
         if urgency:
             yield Evidence(
