@@ -216,7 +216,8 @@ def _check_offsets(folded: str) -> None:
         if tok in (LINK_TOKEN, EMAIL_TOKEN):
             chunk = blanked[start:end]
             assert chunk.split() == [chunk]
-            assert (start == 0 or blanked[start - 1].isspace()) and (end == len(blanked) or blanked[end].isspace())
+            assert start == 0 or blanked[start - 1].isspace()
+            assert end == len(blanked) or blanked[end].isspace()
         else:
             assert folded[start:end].translate(str.maketrans("123456789", "000000000")) == tok
         previous = end
