@@ -114,6 +114,12 @@ def test_honest_names_of_the_same_shapes_stay_clean(ameli: Profile, words: froze
         ("rezaameli.com", Level.NO_SIGN),
         ("amelioretasante.com", Level.NO_SIGN),
         ("mameli.it", Level.NO_SIGN),
+        # The Conservatoire national des arts et métiers (le Cnam) and its regional centres: "cnam" alone is weak
+        ("cnam-bourgognefranchecomte.fr", Level.NO_SIGN),
+        ("cnam-paysdelaloire.fr", Level.NO_SIGN),
+        ("lecnam.net", Level.NO_SIGN),
+        ("cnam-remboursement.fr", Level.FRAUD),
+        ("cnam-sante.com", Level.FRAUD),
     ],
 )
 def test_verdicts_on_bare_links(host: str, level: Level) -> None:
