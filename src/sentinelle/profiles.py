@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -137,10 +137,20 @@ class Profile:
     # Brand words read when a French department number follows them (caf94, caf-13: a local office).
     brand_numbered_tokens: tuple[str, ...] = ()
 
+    # Derived once (``__post_init__``): the link checks ask about them for every link and every profile.
+    _domains: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+    _inbound: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+    _outbound: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_domains", frozenset(d.value for d in self.official_domains))
+        object.__setattr__(self, "_inbound", frozenset(p.number for p in self.phones if p.inbound))
+        object.__setattr__(self, "_outbound", frozenset(p.number for p in self.phones if p.outbound))
+
     @property
     def domains(self) -> frozenset[str]:
         """Registrable domains that are official (any subdomain of them is official)."""
-        return frozenset(d.value for d in self.official_domains)
+        return self._domains
 
     def is_official_domain(self, registrable_domain: str) -> bool:
         return registrable_domain in self.domains
@@ -151,11 +161,11 @@ class Profile:
 
     @property
     def inbound_numbers(self) -> frozenset[str]:
-        return frozenset(p.number for p in self.phones if p.inbound)
+        return self._inbound
 
     @property
     def outbound_numbers(self) -> frozenset[str]:
-        return frozenset(p.number for p in self.phones if p.outbound)
+        return self._outbound
 
     def name(self, lang: str) -> str:
         return self.display_name_en if lang == "en" else self.display_name
