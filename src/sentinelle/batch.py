@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from .config import Config
 from .engine import Engine
 from .errors import InputError
 from .parsing.mailbox import iter_email_sources
@@ -26,9 +27,9 @@ _ENGINE: Engine | None = None  # one per worker process, built by _init_worker
 _CHUNK = 64
 
 
-def _init_worker() -> None:
+def _init_worker(config: Config | None = None) -> None:
     global _ENGINE
-    _ENGINE = Engine()
+    _ENGINE = Engine(config)
 
 
 def _analyze_one(item: tuple[str, bytes]) -> dict[str, Any]:
@@ -86,15 +87,16 @@ def _analyze_or_report(item: tuple[str, bytes]) -> dict[str, Any]:
     return _analyze_one(item)
 
 
-def scan(paths: Iterable[Path], *, workers: int = 1) -> Iterator[dict[str, Any]]:
-    """Verdict records for every message under ``paths``, in order. ``workers=1`` runs in this process."""
+def scan(paths: Iterable[Path], *, workers: int = 1, config: Config | None = None) -> Iterator[dict[str, Any]]:
+    """Verdict records for every message under ``paths``, in order. ``workers=1`` runs in this process;
+    ``config`` is each worker's engine configuration (the default one when None)."""
     sources = _sources(paths)
     if workers <= 1:
-        _init_worker()
+        _init_worker(config)
         for item in sources:
             yield _analyze_or_report(item)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
         # Bounded look-ahead: submit a few chunks per worker, so a huge mailbox is never held in memory.
         pending: list[Any] = []
         for chunk in _chunks(sources, _CHUNK):

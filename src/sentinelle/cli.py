@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--max-audio-seconds", type=float, help="durée d'enregistrement transcrite au plus (300 s par défaut)"
     )
+    _add_trusted_authserv(check)
     # --- web pages (issue 9) ---
     check.add_argument("--url", help="adresse de la page web analysée (page enregistrée, ou à récupérer avec --fetch)")
     check.add_argument(
@@ -104,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="barre de progression sur stderr (par défaut : si stderr est un terminal)",
     )
+    _add_trusted_authserv(scan)
     # --- serve (web page and REST API, extra "web") ---
     serve = sub.add_parser("serve", help="démarrer la page web et l'API REST (extra web)")
     serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1 par défaut)")
@@ -121,6 +123,21 @@ def _parser() -> argparse.ArgumentParser:
 
     add_domain_commands(sub)
     return parser
+
+
+def _add_trusted_authserv(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--trusted-authserv-id",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="authserv-id d'un serveur de réception dont l'en-tête Authentication-Results fait foi (répétable) ; "
+        "les autres en-têtes sont ignorés (sans cette option : le premier en-tête)",
+    )
+
+
+def _trusted_ids(args: argparse.Namespace) -> frozenset[str]:
+    return frozenset(i.strip().lower() for i in args.trusted_authserv_id if i.strip())
 
 
 def render_report(verdict: Verdict, lang: str = "fr") -> str:
@@ -181,15 +198,16 @@ def _is_number_or_link(value: str, kind: str | None) -> bool:
 
 
 def _engine_for(args: argparse.Namespace, default: Callable[[], Engine]) -> Engine:
-    """The shared default engine, or one built for this run's speech settings."""
-    if args.speech_model is None and args.max_audio_seconds is None:
+    """The shared default engine, or one built for this run's speech and mail-server settings."""
+    trusted = _trusted_ids(args)
+    if args.speech_model is None and args.max_audio_seconds is None and not trusted:
         return default()
     from .config import Config, Limits, Speech
 
     if args.max_audio_seconds is not None and args.max_audio_seconds <= 0:
         raise InputError("--max-audio-seconds doit être positif")
     limits = Limits(max_audio_seconds=args.max_audio_seconds) if args.max_audio_seconds else Limits()
-    return Engine(Config(limits=limits, speech=Speech(model_dir=args.speech_model)))
+    return Engine(Config(limits=limits, speech=Speech(model_dir=args.speech_model), trusted_authserv_ids=trusted))
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -259,7 +277,13 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
     levels: Counter[str] = Counter()
     progress = Progress(enabled=args.progress)
     started = time.perf_counter()
-    for record in scan([Path(p) for p in args.paths], workers=workers):
+    trusted = _trusted_ids(args)
+    config = None
+    if trusted:
+        from .config import Config
+
+        config = Config(trusted_authserv_ids=trusted)
+    for record in scan([Path(p) for p in args.paths], workers=workers, config=config):
         level = "error" if "error" in record else record["level"]
         levels[level] += 1
         progress.tick()

@@ -51,3 +51,8 @@ class Config:
     limits: Limits = Limits()
     lang: str = "fr"
     speech: Speech = field(default_factory=Speech)
+    # authserv-ids (RFC 8601) of the receiving mail servers whose ``Authentication-Results`` are believed, lower
+    # case: a gateway or a team that knows its own servers sets them, and then a header written by anyone else
+    # (a sender can forge "dmarc=pass header.from=ameli.fr" into its message) is ignored. Empty: the topmost
+    # header is believed, as a citizen's mailbox export carries its provider's header first.
+    trusted_authserv_ids: frozenset[str] = frozenset()

@@ -98,6 +98,7 @@ class Engine:
             p.number for prof in k.profiles for p in prof.phones if not p.number.startswith("+")
         )
         self._version = f"{_version.__version__}+data.{k.digest}"
+        self._trusted_authserv_ids = frozenset(i.strip().lower() for i in self.config.trusted_authserv_ids if i.strip())
 
     def _check_weights(self) -> None:
         weights = self.knowledge.weights.signals
@@ -291,7 +292,8 @@ class Engine:
             raise InputError(f"profil inconnu : {profile!r}")
         # A web page claims an organisation by how it presents itself, not by a mention in its text.
         claimer = attribute_page if msg.kind is Kind.WEBPAGE else attribute
-        ctx = Context(msg, self.knowledge, lang=lang, forced_profile=profile, attribute=claimer)
+        ctx = Context(msg, self.knowledge, lang=lang, forced_profile=profile, attribute=claimer,
+                      trusted_authserv_ids=self._trusted_authserv_ids)
         evidence: list[Evidence] = []
         failures: list[DetectorFailure] = []
         ran: list[str] = []

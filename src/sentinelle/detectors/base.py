@@ -116,11 +116,13 @@ class Context:
         lang: str = "fr",
         forced_profile: str | None = None,
         attribute: Callable[[Context], Claim | None] | None = None,
+        trusted_authserv_ids: frozenset[str] = frozenset(),
     ) -> None:
         self.msg = msg
         self.knowledge = knowledge
         self.lang = lang
         self.forced_profile = forced_profile
+        self.trusted_authserv_ids = trusted_authserv_ids  # Config.trusted_authserv_ids
         self._attribute = attribute
         self._text: str | None = None
         self._folded: str | None = None

@@ -1,9 +1,12 @@
 """E-mail authentication results: DMARC, DKIM and SPF as recorded by the receiving server.
 
-Only the first (topmost) ``Authentication-Results`` header is read: it is the one the receiving server
-added; deeper ones may have been written by the sender. An aligned DMARC or DKIM pass for an official
-sending domain is trust evidence; a DMARC failure on an official From address is strong evidence of
-spoofing. A deployment that knows its own server's authserv-id should pass only that server's header.
+Only one ``Authentication-Results`` header is read. With ``Config.trusted_authserv_ids`` set (a gateway, a
+team that knows its servers), it is the topmost header whose authserv-id is one of them, and a message
+without one has no authentication evidence at all: a sender can write "dmarc=pass header.from=ameli.fr"
+into its own message, and only the receiving server's word counts. Without it, the topmost header is read:
+it is the one the last receiving server added (a citizen's mailbox export carries its provider's first);
+deeper ones may have been written by the sender. An aligned DMARC or DKIM pass for an official sending
+domain is trust evidence; a DMARC failure on an official From address is strong evidence of spoofing.
 """
 
 from __future__ import annotations
@@ -42,6 +45,19 @@ def parse_authentication_results(value: str) -> list[AuthResult]:
     return results
 
 
+def authserv_id(value: str) -> str:
+    """The authserv-id of a header value (RFC 8601: the first word, before the first ";"), lower case."""
+    head = value.split(";", 1)[0].split()
+    return head[0].lower() if head else ""
+
+
+def _believed(headers: list[str], trusted: frozenset[str]) -> str | None:
+    """The header whose results are believed: the topmost from a trusted server, or the topmost at all."""
+    if not trusted:
+        return headers[0]
+    return next((value for value in headers if authserv_id(value) in trusted), None)
+
+
 @register
 class EmailAuthentication:
     """Emits AUTH_ALIGNED_PASS_OFFICIAL (trust) and DMARC_FAIL_OFFICIAL."""
@@ -61,7 +77,10 @@ class EmailAuthentication:
         owner = next((p for p in ctx.knowledge.profiles if is_official_sender(p, from_domain)), None)
         if owner is None:
             return
-        results = parse_authentication_results(headers[0])
+        header = _believed(headers, ctx.trusted_authserv_ids)
+        if header is None:
+            return
+        results = parse_authentication_results(header)
         dmarc = [r for r in results if r.method == "dmarc"]
         if any(r.result == "fail" for r in dmarc):
             yield Evidence(
