@@ -11,6 +11,7 @@ Exit codes (one place, named):
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -89,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
         "--max-audio-seconds", type=float, help="durée d'enregistrement transcrite au plus (300 s par défaut)"
     )
     _add_trusted_authserv(check)
+    check.add_argument(
+        "--ocr-email-pictures", type=int, default=2, metavar="N",
+        help="e-mail qui dit peu en texte : lire par OCR ses N plus grandes images (2 par défaut, 0 : jamais)",
+    )
     # --- web pages (issue 9) ---
     check.add_argument("--url", help="adresse de la page web analysée (page enregistrée, ou à récupérer avec --fetch)")
     check.add_argument(
@@ -106,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
         help="barre de progression sur stderr (par défaut : si stderr est un terminal)",
     )
     _add_trusted_authserv(scan)
+    scan.add_argument(
+        "--ocr-email-pictures", type=int, default=0, metavar="N",
+        help="e-mails qui disent peu en texte : lire par OCR leurs N plus grandes images (0 par défaut : "
+        "l'OCR coûte 0,3 à 1 s par image)",
+    )
     # --- serve (web page and REST API, extra "web") ---
     serve = sub.add_parser("serve", help="démarrer la page web et l'API REST (extra web)")
     serve.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1 par défaut)")
@@ -198,16 +208,33 @@ def _is_number_or_link(value: str, kind: str | None) -> bool:
 
 
 def _engine_for(args: argparse.Namespace, default: Callable[[], Engine]) -> Engine:
-    """The shared default engine, or one built for this run's speech and mail-server settings."""
+    """The shared default engine, or one built for this run's speech, picture and mail-server settings."""
     trusted = _trusted_ids(args)
-    if args.speech_model is None and args.max_audio_seconds is None and not trusted:
+    ocr = _picture_ocr(args)
+    if args.speech_model is None and args.max_audio_seconds is None and not trusted and ocr == 0:
         return default()
-    from .config import Config, Limits, Speech
-
     if args.max_audio_seconds is not None and args.max_audio_seconds <= 0:
         raise InputError("--max-audio-seconds doit être positif")
-    limits = Limits(max_audio_seconds=args.max_audio_seconds) if args.max_audio_seconds else Limits()
-    return Engine(Config(limits=limits, speech=Speech(model_dir=args.speech_model), trusted_authserv_ids=trusted))
+    return _built_engine(args.speech_model, args.max_audio_seconds, trusted, ocr)
+
+
+@functools.lru_cache(maxsize=4)
+def _built_engine(speech_model: Path | None, max_audio_seconds: float | None, trusted: frozenset[str],
+                  ocr: int) -> Engine:
+    """An engine for one combination of command-line settings, built once per process."""
+    from .config import Config, Limits, Speech
+
+    limits = Limits(email_picture_ocr=ocr)
+    if max_audio_seconds:
+        limits = Limits(max_audio_seconds=max_audio_seconds, email_picture_ocr=ocr)
+    return Engine(Config(limits=limits, speech=Speech(model_dir=speech_model), trusted_authserv_ids=trusted))
+
+
+def _picture_ocr(args: argparse.Namespace) -> int:
+    value = int(args.ocr_email_pictures)
+    if value < 0:
+        raise InputError("--ocr-email-pictures doit être positif ou nul")
+    return value
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -278,11 +305,12 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
     progress = Progress(enabled=args.progress)
     started = time.perf_counter()
     trusted = _trusted_ids(args)
+    ocr = _picture_ocr(args)
     config = None
-    if trusted:
-        from .config import Config
+    if trusted or ocr:
+        from .config import Config, Limits
 
-        config = Config(trusted_authserv_ids=trusted)
+        config = Config(limits=Limits(email_picture_ocr=ocr), trusted_authserv_ids=trusted)
     for record in scan([Path(p) for p in args.paths], workers=workers, config=config):
         level = "error" if "error" in record else record["level"]
         levels[level] += 1

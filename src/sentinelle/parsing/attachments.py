@@ -124,6 +124,25 @@ def picture_findings(payload: bytes, *, max_pixels: int, location: str) -> Media
     return found
 
 
+def picture_text(payload: bytes, *, max_pixels: int, location: str) -> MediaFindings:
+    """The text OCR reads on a picture of an e-mail (``media.image.read_screen``), in ``MediaFindings.text``."""
+    found = MediaFindings()
+    try:
+        from ..media.image import read_screen
+        from ..media.picture import PictureError, open_picture
+
+        picture = open_picture(payload, max_pixels=max_pixels)
+        screen = read_screen(picture.image)
+    except (UnsupportedInput, ImportError):
+        found.extra_missing = True
+        return found
+    except PictureError:  # already reported when its QR codes were searched
+        return found
+    found.text = screen.text or None
+    found.anomalies = [a if a.location else Anomaly(a.code, a.params, location) for a in screen.anomalies]
+    return found
+
+
 def pdf_findings(payload: bytes, *, max_pages: int, location: str) -> MediaFindings:
     """Text, link annotations and QR codes of a PDF attachment (pypdfium2), within the page limit."""
     found = MediaFindings()

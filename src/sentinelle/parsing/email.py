@@ -54,6 +54,7 @@ from .attachments import (
     pdf_findings,
     pdf_links,
     picture_findings,
+    picture_text,
 )
 from .decode import text_codec
 from .html import HtmlView, flatten_html, html_to_text
@@ -105,6 +106,10 @@ _CHARSET_ALIASES = {"iso-8859-8-i": "iso8859_8", "iso-8859-6-i": "iso8859_6", "x
 _DECLARATION = re.compile(rb"boundary\*?[0-9]*\*?\s*=|^--[^\r\n]{0,200}?--[ \t]*\r?$",
                           re.IGNORECASE | re.MULTILINE)
 
+# Pictures read by OCR (``Limits.email_picture_ocr``): only when the e-mail's own text has fewer words than
+# this, and only pictures of this many bytes or more (logos, pixels and icons are smaller).
+_FEW_WORDS = 40
+_MIN_OCR_BYTES = 8_000
 # The empty line that ends a header block (after a LF or CRLF line end).
 _HEADER_END_TEXT = re.compile(r"\n\r?\n")
 # A header block the feed parser reads without a defect (its ``headerRE`` line by line): an optional Unix
@@ -315,6 +320,7 @@ class _Builder:
         self.pictures_read = 0
         self.pictures_skipped = 0
         self.media_extra_missing = False
+        self.ocr_candidates: list[tuple[int, int, bytes]] = []  # (size, part index, payload) of pictures
 
     def add(self, code: str, location: str | None = None, **params: object) -> None:
         """Record an anomaly; parameters are strings (the model's contract) without control characters."""
@@ -510,6 +516,26 @@ class _Builder:
         self.pictures_read += 1
         location = f"part{index}"
         self._media(picture_findings(payload, max_pixels=self.limits.max_image_pixels, location=location), index)
+        if self.limits.email_picture_ocr > 0 and len(payload) >= _MIN_OCR_BYTES:
+            self.ocr_candidates.append((len(payload), index, payload))
+
+    def _picture_words(self) -> None:
+        """OCR of the largest pictures of an e-mail whose own text says little (``Limits.email_picture_ocr``):
+        the words of an image-only e-mail become its text, marked as read from a picture."""
+        words = sum(len(t.split()) for t in self.texts) or sum(len(t.split()) for t in self.hidden_texts)
+        if not self.ocr_candidates or words >= _FEW_WORDS:
+            return
+        chosen = sorted(self.ocr_candidates, key=lambda c: (-c[0], c[1]))[: self.limits.email_picture_ocr]
+        for _, index, payload in sorted(chosen, key=lambda c: c[1]):
+            location = f"part{index}:ocr"
+            found = picture_text(payload, max_pixels=self.limits.max_image_pixels, location=location)
+            self.media_extra_missing = self.media_extra_missing or found.extra_missing
+            self.anomalies.extend(found.anomalies)
+            if found.text:
+                self.add("EMAIL_PICTURE_TEXT_READ", location=location, part=index,
+                         words=len(found.text.split()), text=found.text[:300])
+                self.texts.append(found.text)
+                self._text_links(found.text, index, LinkSource.TEXT)
 
     def _pdf(self, payload: bytes, index: int) -> str | None:
         """Text, link annotations and QR codes of a PDF attachment (``image`` extra); returns its text."""
@@ -669,6 +695,7 @@ class _Builder:
     def finish(self, headers: list[tuple[str, str, str]], *, callback_cues: tuple[str, ...],
                known_short: frozenset[str]) -> Message:
         """Assemble the ``Message``: text cleaned and capped, numbers found, limits reported."""
+        self._picture_words()
         if self.defects_dropped:
             self.add("MIME_DEFECTS_TRUNCATED", limit=self.elimits.max_defects, dropped=self.defects_dropped)
         if self.pictures_skipped:

@@ -26,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
+from ..config import Config, Limits
 from ..engine import Engine
 from ..errors import InputError, UnsupportedInput
 from ..model import Kind, Message, Verdict
@@ -213,8 +214,9 @@ class _App:
 
 
 def create_app(engine: Engine | None = None, settings: WebSettings | None = None) -> FastAPI:
-    """The web application over ``engine`` (a default ``Engine`` when omitted), with these limits."""
-    state = _App(engine or Engine(), settings or WebSettings())
+    """The web application over ``engine`` (when omitted, the default ``Engine`` with pictures of image-only
+    e-mails read by OCR, as a person checking one message expects), with these limits."""
+    state = _App(engine or Engine(Config(limits=Limits(email_picture_ocr=2))), settings or WebSettings())
     app = FastAPI(
         title="Sentinelle",
         version=__version__,
