@@ -101,3 +101,11 @@ def test_check_reads_pictures_and_scan_does_not_unless_asked(tmp_path) -> None: 
         main(argv, stdout=out)
         outputs[name] = "EMAIL_PICTURE_TEXT_READ" in out.getvalue()
     assert outputs == {"check": True, "check-off": False, "scan": False, "scan-on": True}
+
+
+def test_a_huge_picture_is_not_read_and_says_so() -> None:
+    out = io.BytesIO()
+    Image.new("L", (4000, 2000), 255).save(out, "PNG")  # 8 megapixels, past the OCR bound, cheap to build
+    verdict = OCR_ENGINE.analyze(email("", out.getvalue()), kind="email")
+    assert any(a.code == "IMAGE_TOO_LARGE" and a.location.endswith(":ocr") for a in verdict.anomalies)
+    assert not any(a.code == "EMAIL_PICTURE_TEXT_READ" for a in verdict.anomalies)

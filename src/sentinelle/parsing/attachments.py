@@ -76,6 +76,9 @@ def risky_members(names: list[str]) -> list[str]:
 # ------------------------------------------------------------------------------------------------------------
 # Pictures and PDFs with the ``image`` extra: QR codes, PDF text and link annotations
 
+# Pictures of an e-mail larger than this are not read by OCR (its time grows with the pixels: a poster of
+# 1,000 x 1,500 takes about a second, the 40-megapixel cap of a screenshot would take a minute).
+MAX_OCR_PIXELS = 6_000_000
 MAX_PICTURES = 10  # pictures of one message searched for QR codes (logos and pixels add nothing past that)
 _PICTURE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 
@@ -131,12 +134,14 @@ def picture_text(payload: bytes, *, max_pixels: int, location: str) -> MediaFind
         from ..media.image import read_screen
         from ..media.picture import PictureError, open_picture
 
-        picture = open_picture(payload, max_pixels=max_pixels)
+        picture = open_picture(payload, max_pixels=min(max_pixels, MAX_OCR_PIXELS))
         screen = read_screen(picture.image)
     except (UnsupportedInput, ImportError):
         found.extra_missing = True
         return found
-    except PictureError:  # already reported when its QR codes were searched
+    except PictureError as exc:  # unreadable ones were reported when their QR codes were searched
+        if exc.code == "IMAGE_TOO_LARGE":
+            found.anomalies.append(Anomaly("IMAGE_TOO_LARGE", {"error": f"OCR : {exc}"[:160]}, location))
         return found
     found.text = screen.text or None
     found.anomalies = [a if a.location else Anomaly(a.code, a.params, location) for a in screen.anomalies]
