@@ -37,6 +37,15 @@ LOOKALIKES = [
     ("amendesdgifservice.fr", "antai"),  # "dgif": the scams' misspelling of DGFiP
     ("www.spf-amende.com", "antai"),
     ("antaigouve.fr", "antai"),
+    # weak words read joined (brand.py _weak_joined): to stray letters under .fr, to the country, to a typo
+    ("impotsrec.fr", "impots"),
+    ("impotscfr.fr", "impots"),
+    ("impotgoiv.fr", "impots"),
+    ("antaiapaiement.fr", "antai"),
+    ("amendesfr.fr", "antai"),
+    ("antai-fr.serviceuc.com", "antai"),
+    ("aantai-amende.com", "antai"),
+    ("lnfo-amende.com", "antai"),
 ]
 
 
@@ -104,6 +113,13 @@ HONEST = [
     "paiement-stationnement.fr",
     "amandes-en-ligne.fr",  # almonds
     "token-allocation.io",  # a crypto airdrop's word, not the CAF's
+    # the shapes of the joined weak words (brand.py _weak_joined), honest
+    "amender.fr",
+    "antaigroup.com",
+    "impots-utiles.fr",
+    "impotsplus.fr",
+    "amendes-de-provence.fr",
+    "infractionnel.fr",
     # random hexadecimal runs that contain "caf" (pub-<hex>.r2.dev style hosts)
     "pub-4f7caf5d0ca34235adaad28638873447.r2.dev",
     "beamish-eclair-3caf4f.netlify.app",

@@ -32,6 +32,18 @@ department number follows them as a label or a hyphen-separated part of one (``c
 ``caf2a``): a local office's name. The word must stand at the start of the label or after a hyphen or a dot, and
 the number must end there, so ``caf`` inside a random hexadecimal run (``757cd1be-caf3-4f80``, ``pub-4f7caf5d...``,
 ``0104caf6``) or in ``cafe94`` is not read.
+
+Weak words of 5 letters or more (``impots``, ``antai``, ``amendes``; ameli's ``vitale``, ``amelie`` alike), when
+nothing else read, are last read joined (``_weak_joined``): to the country ending of the profile's own domains in
+one label (``amendesfr``, ``antai-fr``); beside another weak word or a scam word when their first letter is
+doubled (``aantai-amende``); beside a vocabulary word of 4+ letters typed with one letter swapped for a
+keyboard neighbour or a look-alike (``lnfo-amende``: info; ``impot|goiv``: gouv); and, under the country ending
+only, at the start of a piece followed by 1 to ``_MAX_GAP`` stray letters and then the piece's end (after a
+plural ``s`` only, a complete word: ``impots|rec``) or vocabulary words (``impots|c|fr``, ``antai|a|paiement``).
+The join must be marked as in ``_glued_after_word``: two consonants or two vowels, not the same letter. Where a
+vowel meets a consonant the letters may be the word's own ending: ``amende|r`` (amender), ``antai|s``,
+``vital|ite``, and ``infraction|nel`` doubles a letter. ``impots-utiles`` stays tax advice (hyphenated, an
+unknown word), ``vitalmed`` a clinic (``vital`` is no plural), ``impotsrec.com`` is not read (not .fr).
 """
 
 from __future__ import annotations
@@ -54,6 +66,24 @@ _VOWELS = frozenset("aeiouy")
 _ASCII_WORD = re.compile("[a-z]+")
 # A French department: 01-19, 2A/2B (Corsica), 21-95, 971-976 (overseas). Not 00, 20, 96-99 alone.
 _DEPARTMENT = "(?:0[1-9]|1[0-9]|2[1-9ab]|[3-8][0-9]|9[0-5]|97[1-6])"
+_MIN_WEAK_JOINED = 5  # a weak brand word read joined to the country, a typo or stray letters: this long at least
+_COUNTRY_ENDINGS = frozenset({"fr"})
+
+
+def _neighbours() -> dict[str, str]:
+    """Letters one may type for another: keyboard neighbours on a row (QWERTY and AZERTY) and look-alikes."""
+    out: dict[str, set[str]] = {}
+    for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn"):
+        for a, b in zip(row, row[1:], strict=False):
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    for a, b in (("l", "i"),):
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return {k: "".join(sorted(v)) for k, v in out.items()}
+
+
+_SWAPS = _neighbours()
 _MEMO: dict[tuple[str, int, int], tuple[Profile, frozenset[str], str | None]] = {}
 _MEMO_LIMIT = 50_000
 
@@ -339,4 +369,88 @@ def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) ->
     weak_found = [w for w in distinct if w in weak]
     if weak_found and len(distinct) >= 2:
         return "-".join(distinct[:3])
+    long_weak = [w for w in weak if len(w) >= _MIN_WEAK_JOINED]
+    if long_weak and any(w in host for w in long_weak):  # cheap filter: most hosts hold no weak word at all
+        return _weak_joined(host, profile, weak_found, frozenset(long_weak), domain_words)
     return None
+
+
+def _weak_joined(
+    host: str, profile: Profile, weak_found: list[str], long_weak: frozenset[str], domain_words: frozenset[str]
+) -> str | None:
+    """A weak brand word of ``_MIN_WEAK_JOINED``+ letters joined to the country, a typo or stray letters, or None.
+
+    See the module docstring. ``weak_found``: the weak words the segmentation read; ``long_weak``: the profile's
+    weak words of ``_MIN_WEAK_JOINED``+ letters. Only reached when one of them is a substring of the host.
+    """
+    suffix = public_suffix_list().publicsuffix(host) or ""
+    name = host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
+    endings = {d.rsplit(".", 1)[-1] for d in profile.domains}
+    national = host.rstrip(".").rsplit(".", 1)[-1].lower() in endings
+    vocabulary, strong, max_word = _vocabulary(
+        frozenset(profile.brand_tokens),
+        frozenset(profile.brand_weak_tokens),
+        frozenset(profile.brand_context_words),
+        domain_words,
+    )
+    vocabulary = vocabulary - strong - frozenset(profile.brand_weak_tokens)  # the words beside a brand
+    others: list[str] = []
+    weak_pieces: list[str] = []
+    for label in fold(name).lower().split("."):
+        parts = _ASCII_WORD.findall(label)
+        joined = "".join(parts)
+        for ending in endings:
+            if joined.endswith(ending) and joined[: -len(ending)] in long_weak:
+                return f"{joined[: -len(ending)]}-{ending}"
+        for part in parts:
+            if part in long_weak or (len(part) > _MIN_WEAK_JOINED and part[0] == part[1] and part[1:] in long_weak):
+                weak_pieces.append(part)
+            else:
+                others.append(part)
+                if national:
+                    glued = _glued_weak(part, long_weak, vocabulary, max_word)
+                    if glued is not None:
+                        return glued
+    words = list(dict.fromkeys([*weak_found, *(p if p in long_weak else p[1:] for p in weak_pieces)]))
+    typos = [p for p in others if _typo4(p, vocabulary)]
+    companions = typos + [p for p in others if p in vocabulary and p not in _NEUTRAL]
+    if words and (typos or len(words) > len(weak_found)) and (len(words) >= 2 or companions):
+        return "-".join(words[:3])
+    return None
+
+
+def _glued_weak(piece: str, long_weak: frozenset[str], vocabulary: frozenset[str], max_word: int) -> str | None:
+    """The weak word starting ``piece`` across a join (``impots|rec``, ``impots|c|fr``, ``antai|a|paiement``)."""
+    for word in sorted(long_weak, key=len, reverse=True):
+        if not piece.startswith(word) or len(piece) == len(word):
+            continue
+        last, first = word[-1], piece[len(word)]
+        if first == last or (first in _VOWELS) != (last in _VOWELS):
+            continue  # no join: the letters may be the word's own ending (amende|r, antai|s, vital|ite)
+        tail = piece[len(word) :]
+        if _typo4(tail, vocabulary):  # impot|goiv
+            return word
+        for k in range(1, min(_MAX_GAP, len(tail)) + 1):
+            rest = tail[k:]
+            if not rest:
+                # Stray letters alone after the word only when it ends in a plural "s", a complete word
+                # (impots|rec), not after "vital" (vitalmed).
+                if k >= 2 and last == "s":
+                    return word
+                continue
+            read = _segment(rest, vocabulary, max_word)
+            if (read is not None and any(len(w) >= 4 for w in read)) or rest in _COUNTRY_ENDINGS:
+                return word
+    return None
+
+
+def _typo4(text: str, vocabulary: frozenset[str]) -> bool:
+    """``text`` is a vocabulary word of 4+ letters with one letter swapped for a look-alike or a keyboard neighbour
+    (``lnfo``: info, ``goiv``: gouv)."""
+    if len(text) < 4 or len(text) > 30 or text in vocabulary:
+        return False
+    for i, ch in enumerate(text):
+        for alt in _SWAPS.get(ch, ""):
+            if text[:i] + alt + text[i + 1 :] in vocabulary:
+                return True
+    return False
