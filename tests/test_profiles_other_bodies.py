@@ -43,7 +43,6 @@ LOOKALIKES = [
     ("impotgoiv.fr", "impots"),
     ("antaiapaiement.fr", "antai"),
     ("amendesfr.fr", "antai"),
-    ("antai-fr.serviceuc.com", "antai"),
     ("aantai-amende.com", "antai"),
     ("lnfo-amende.com", "antai"),
 ]

@@ -396,12 +396,17 @@ def _weak_joined(
     vocabulary = vocabulary - strong - frozenset(profile.brand_weak_tokens)  # the words beside a brand
     others: list[str] = []
     weak_pieces: list[str] = []
-    for label in fold(name).lower().split("."):
+    labels = fold(name).lower().split(".")
+    for position, label in enumerate(labels):
         parts = _ASCII_WORD.findall(label)
         joined = "".join(parts)
-        for ending in endings:
-            if joined.endswith(ending) and joined[: -len(ending)] in long_weak:
-                return f"{joined[: -len(ending)]}-{ending}"
+        # The country glued to a weak word ("amendesfr.fr") only as the registrable name, in one piece, under
+        # the country's own ending: "maladie-fr.com", "vital-fr.com", "amelie-fr.blogspot.com" are the names
+        # of honest sites and blogs as often as not.
+        if national and len(parts) == 1 and position == len(labels) - 1:
+            for ending in endings:
+                if joined.endswith(ending) and joined[: -len(ending)] in long_weak:
+                    return f"{joined[: -len(ending)]}-{ending}"
         for part in parts:
             if part in long_weak or (len(part) > _MIN_WEAK_JOINED and part[0] == part[1] and part[1:] in long_weak):
                 weak_pieces.append(part)
