@@ -18,19 +18,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from sentinelle.web import WebSettings, create_app
-from sentinelle.web.server import running
+from sentinelle.web.server import HEADLESS_CHROMIUM_ARGS, running
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "sms" / "carte_vitale_expiry_lookalike_link.txt"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def main() -> None:
@@ -42,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with running(create_app(settings=WebSettings(rate_per_minute=0))) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=args.chromium, args=list(HEADLESS_CHROMIUM_ARGS))
         page = browser.new_page(viewport={"width": args.width, "height": 900}, device_scale_factor=1)
         page.goto(f"{base}/")
         page.get_by_label("SMS", exact=True).check()

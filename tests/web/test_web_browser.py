@@ -23,17 +23,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Pyt
 
 from sentinelle import Engine  # noqa: E402
 from sentinelle.web import WebSettings, create_app  # noqa: E402
-from sentinelle.web.server import running  # noqa: E402
+from sentinelle.web.server import HEADLESS_CHROMIUM_ARGS, running  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 Page = Any  # playwright.sync_api.Page (imported lazily above)
 
 
@@ -46,7 +37,7 @@ def base_url(engine: Engine) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=list(HEADLESS_CHROMIUM_ARGS), headless=True)
         yield chromium
         chromium.close()
 

@@ -30,6 +30,19 @@ def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, *, access_log: bo
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info", **_UVICORN_OPTIONS)
 
 
+# Debian's Chromium driven headless against a page ``running`` serves (the browser test, the README's
+# screenshot): no sandbox (CI runs as root), no network of its own (updates, sync, QUIC), nothing on first run.
+HEADLESS_CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
 @contextmanager
 def running(app: Any, host: str = "127.0.0.1", *, timeout_s: float = 20.0) -> Iterator[str]:
     """Serve ``app`` in a background thread on a free port of ``host``; yields its base URL.
