@@ -248,11 +248,7 @@ def template_segments(corpus: Path = CORPUS) -> dict[str, list[Doc]]:
 
 
 def press_segment(corpus: Path = CORPUS) -> list[Doc]:
-    """Scam wordings quoted by the French press (SMS, e-mail, voicemail): a probe, never trained on.
-
-    Rows whose text is a description in parentheses ("(voicemail asking to call back 'your CPAM' on a number
-    other than 3646 ...)") are the press's summary of a scam, not its wording: 7 of the 13 rows. They are left
-    out: a summary that names 3646 as the official number is no voicemail to judge."""
+    """Scam wordings quoted by the French press (SMS, e-mail, voicemail): a probe, never trained on."""
     path = corpus / "press_quoted_messages.csv"
     if not path.is_file():
         return []
@@ -262,14 +258,8 @@ def press_segment(corpus: Path = CORPUS) -> list[Doc]:
     return [
         Doc("press_fr", f"row{i}", r["quoted_text"], kinds.get(r["channel"], "sms"), 1, "fr")
         for i, r in enumerate(rows, 1)
-        if r.get("quoted_text", "").strip() and not _described(r["quoted_text"])
+        if r.get("quoted_text", "").strip()
     ]
-
-
-def _described(text: str) -> bool:
-    """A press row that describes the scam instead of quoting it: the whole text in parentheses."""
-    text = text.strip()
-    return text.startswith("(") and text.endswith(")")
 
 
 def screenshot_segment(corpus: Path = CORPUS) -> list[Doc]:

@@ -68,6 +68,14 @@ class Run:
     seconds: float = 0.0
 
 
+def described(text: str) -> bool:
+    """A press row that describes a scam in parentheses instead of quoting it ("(voicemail asking to call back
+    'your CPAM' on a number other than 3646 ...)"): the press's summary, not a message to judge. 7 of the 13
+    rows; left out of the evaluation (the text model's training script keeps all 13 as probes, never trained)."""
+    text = text.strip()
+    return text.startswith("(") and text.endswith(")")
+
+
 def model_key(msg: Message) -> str:
     text = msg.subject + "\n" + msg.text if msg.subject else msg.text
     return " ".join(tokens(fold(text)))
@@ -77,6 +85,8 @@ def load_items(engine: Engine, corpus: Path, split: str, screenshots: bool, doma
     items: list[Item] = []
     for name, docs in cs.text_segments(corpus, screenshots=screenshots).items():
         for doc in docs:
+            if name == "press_fr" and described(str(doc.source)):
+                continue
             try:
                 source = doc.source if isinstance(doc.source, Path) else str(doc.source)
                 msg: Message | None = engine.parse(source, kind=doc.kind)
