@@ -369,3 +369,14 @@ def test_phrases_from_the_assessment_are_the_phrases_found_afresh(lang: str) -> 
         folded = fold(text)
         assessment = model.assess(folded)
         assert model.top_phrases(folded, limit=5, assessment=assessment) == model.top_phrases(folded, limit=5)
+
+
+def test_quoted_phrases_never_show_a_piece_of_an_iban_nir_or_card(analyze) -> None:  # type: ignore[no-untyped-def]
+    # The model weighs the digit groups of an IBAN ("0000 0000 0000") and would quote them: a fragment of an
+    # IBAN is no longer an IBAN to the redaction of the verdict, so the quote itself is withheld.
+    text = ("Votre remboursement est en attente. Confirmez votre IBAN FR76 3000 6000 0112 3456 7890 189 et votre "
+            "carte 4970 1012 3456 7893 sur le lien")
+    for kind in ("sms", "email"):
+        shown = json.dumps(analyze(text, kind=kind).to_dict(), ensure_ascii=False)
+        for fragment in ("3000", "6000", "0112", "7890", "4970", "7893"):
+            assert fragment not in shown, (kind, fragment)

@@ -59,6 +59,24 @@ def _mask_card(digits: str) -> str:
     return f"[carte masquée …{digits[-4:]}]"
 
 
+def sensitive_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every valid IBAN, NIR and card number in ``text``: what ``redact`` would mask.
+
+    For quotes cut out of a message (the text model's phrases): a fragment of an IBAN ("3000 6000 0112") is
+    no longer an IBAN to ``redact``, so a quote that overlaps one of these spans must not be shown at all.
+    """
+    if len(text) - len(text.translate(_DROP_DIGITS)) < 13:
+        return []
+    iban, nir, card = _patterns()
+    spans = [m.span() for m in iban.finditer(text) if _iban_valid(m.group(0))]
+    spans += [m.span() for m in nir.finditer(text) if _nir_valid(m.group(0))]
+    for m in card.finditer(text):
+        digits = "".join(ch for ch in m.group(0) if ch.isdigit())
+        if 13 <= len(digits) <= 19 and _luhn_valid(digits):
+            spans.append(m.span())
+    return sorted(spans)
+
+
 def redact(text: str) -> str:
     """``text`` with valid IBANs, NIRs and card numbers replaced by masks (other text unchanged)."""
     if len(text) - len(text.translate(_DROP_DIGITS)) < 13:

@@ -20,12 +20,14 @@ from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from ..model import Evidence, Kind, Message
+from ..privacy import sensitive_spans
 from ..textmodel import MIN_TOKENS, TextModel, load_model_file
 from ..textnorm import fold
 from .base import Context, register
 
 _MAX_QUOTE = 60
 _MAX_PHRASES = 3
+_PERSONAL_DATA = "[passage masqué : données personnelles]"
 _SPACES = re.compile(r"\s+")
 
 
@@ -65,8 +67,15 @@ class TextModelResemblance:
             return
         text = ctx.text
         phrases = model.top_phrases(folded, limit=5, assessment=assessment)
-        quotes = (_quote(text[start:end]) for start, end, _ in phrases)
+        hidden = sensitive_spans(text)  # a piece of the reader's IBAN or NIR is never quoted back
+        quotes = (
+            _quote(text[start:end])
+            for start, end, _ in phrases
+            if not any(start < stop and begin < end for begin, stop in hidden)
+        )
         observed = tuple(dict.fromkeys(quotes, None))[:_MAX_PHRASES]  # "your account" twice says it once
+        if not observed and phrases:
+            observed = (_PERSONAL_DATA,)  # every phrase touched an IBAN, NIR or card number
         yield Evidence(
             self.id,
             "TEXT_MODEL_SCAM_LIKE",
