@@ -1,0 +1,176 @@
+"""The HTML rendering reads documents in one walk of their elements; it must see what the CSS queries saw.
+
+``render_tree`` marks line breaks and gathers anchors, forms and images in a single walk matched by lexbor tag
+id (issue 8, speed). The reference below is the former rendering, one CSS query per kind of element; both must
+give the same view for any document, including foreign (SVG, MathML) content, attributes present but empty,
+anchors holding blocks, target limits and repaired strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from sentinelle.parsing.html import (
+    BREAK,
+    HtmlView,
+    base_href,
+    collapse,
+    displayed_text,
+    html_to_text,
+    parse_html,
+    resolve_url,
+)
+from sentinelle.parsing.html import _collects_data as collects_data
+
+_BLOCKS = ("p,div,tr,li,h1,h2,h3,h4,h5,h6,table,ul,ol,dl,dt,dd,blockquote,pre,hr,section,article,header,footer,"
+           "center,address,form,fieldset,nav,aside,main,figure,figcaption,caption,tbody,thead")
+_DROPPED = ["script", "style", "head", "template", "title", "object", "embed", "applet"]
+
+
+def reference(html: str, limit: int = 10_000, flatten: bool = False) -> HtmlView:
+    """The rendering as it was before the single walk: CSS queries for breaks, anchors, forms and images."""
+    tree = parse_html(html, flatten=flatten)
+    base = base_href(tree)
+    tree.strip_tags(_DROPPED)
+    if not flatten:
+        for node in tree.css(_BLOCKS):
+            node.insert_before(BREAK)
+            node.insert_after(BREAK)
+        for node in tree.css("br"):
+            node.insert_after(BREAK)
+        for node in tree.css("td, th"):
+            node.insert_after(" ")
+    view = HtmlView(text="")
+    anchors = tree.css("a[href], area[href]")
+    forms = tree.css("form[action]")
+    images = tree.css("img[src], input[src]")
+    view.skipped = sum(max(0, len(nodes) - limit) for nodes in (anchors, forms, images))
+    for node in anchors[:limit]:
+        href = resolve_url(node.attrs.get("href"), base)
+        if href:
+            view.anchors.append((href, displayed_text(node)))
+    for node in forms[:limit]:
+        action = resolve_url(node.attrs.get("action"), base)
+        if action:
+            view.forms.append(action)
+            view.form_collects.append(flatten or collects_data(node))
+    for node in images[:limit]:
+        src = resolve_url(node.attrs.get("src"), base)
+        if src and src[:8].lower().startswith(("http://", "https://")):
+            view.images.append(src)
+    root = tree.root
+    view.text = collapse(root.text(separator="") if root is not None else "")
+    return view
+
+
+def rendered(html: str, limit: int = 10_000, flatten: bool = False) -> dict[str, object]:
+    view = asdict(html_to_text(html, max_targets=limit, flatten=flatten))
+    view.pop("refreshes")  # read before the walk, by the same code as before
+    return view
+
+
+def expected(html: str, limit: int = 10_000, flatten: bool = False) -> dict[str, object]:
+    view = asdict(reference(html, limit, flatten))
+    view.pop("refreshes")
+    return view
+
+
+CASES = {
+    "blocks and cells": "<div>Votre<p>compte</p>est</div><table><tr><td>a</td><th>b</th></tr></table>x<br>y<hr>z",
+    "anchor holding blocks": '<a href="https://a.example/x"><div>Se</div><div>connecter</div></a>',
+    "image link": '<a href="/r"><img src="https://cdn.example/ameli%20logo.png"></a><a href="/t" title=" T "></a>',
+    "empty and valueless targets": '<a href>x</a><a href="">y</a><area href><img src><input src=""><form action>',
+    "foreign content": '<svg><a href="https://svg.example/"><text>s</text></a><image src="https://i.example/"/>'
+                       '</svg><math><mi><div>m</div><a href="https://m.example/">l</a></mi></math>',
+    "base and relative": '<base href="https://ameli.example/dir/"><a href="page?x=1">p</a><img src="img/a.png">'
+                         '<form action="go"><input name="iban"></form>',
+    "dropped content": '<script>document.write("<p>no</p>")</script><template><a href="https://t.example/">t</a>'
+                       '</template><object><p>obj</p><a href="https://o.example/">o</a></object>visible',
+    "sloppy tables": "<table><a href='https://f.example/'>fostered</a><tr><td><table><td>in</td></table>x<p>y",
+    "urls with blanks": '<a href=" https://a.example/\tpa\nth\r ">a</a><img src="\n//cdn.example/i.png">',
+    "uppercase and custom": '<DIV>A</DIV><my-card><P>B</P></my-card><LI>C<A HREF="https://u.example/">u</A>',
+    "pre and lists": "<pre>  l1\n  l2</pre><ul><li>un<li>deux</ul><dl><dt>t<dd>d</dl>",
+    "subscription form": '<form action="/s"><input type="email" name="email"><input type="submit"></form>',
+}
+
+
+@pytest.mark.parametrize("html", list(CASES.values()), ids=list(CASES))
+def test_single_walk_renders_like_the_css_queries(html: str) -> None:
+    assert rendered(html) == expected(html)
+
+
+@pytest.mark.parametrize("html", list(CASES.values()), ids=list(CASES))
+def test_flattened_documents_keep_their_targets(html: str) -> None:
+    assert rendered(html, flatten=True) == expected(html, flatten=True)
+
+
+def test_anchor_text_is_read_after_its_blocks_are_marked() -> None:
+    view = html_to_text('<a href="https://a.example/"><div>Se</div><div>connecter</div></a>')
+    assert view.anchors == [("https://a.example/", "Se connecter")]
+
+
+def test_limits_count_targets_with_empty_attributes() -> None:
+    html = '<a href>x</a><a href="">y</a><a href="https://z.example/">z</a>' + "<img src>" * 3 + "<form action>"
+    assert rendered(html, limit=1) == expected(html, limit=1)
+    view = html_to_text(html, max_targets=1)
+    assert view.skipped == 2 + 2  # two anchors and two images beyond the first of each
+    assert view.anchors == []  # the first anchor's href is empty
+    assert view.images == []
+
+
+def test_urls_lose_inner_tabs_and_newlines_only() -> None:
+    assert resolve_url(" https://a.example/\tp\na\rth ", None) == "https://a.example/path"
+    assert resolve_url("https://a.example/p ath", None) == "https://a.example/p ath"
+    assert resolve_url("\t\n", None) is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["caf\udce9 <p>cr\udcc3\udca9dit</p>", "lone \ud800 surrogate<div>x</div>", "nul\x00s and \x0bvt<br>end",
+     "déjà vu <b>€</b>"],
+    ids=["raw bytes", "lone surrogate", "nul and vertical tab", "plain unicode"],
+)
+def test_repaired_strings_parse_as_before(html: str) -> None:
+    view = html_to_text(html)
+    assert view.text.encode("utf-8")  # always encodable
+    assert rendered(html) == expected(html)
+    assert "\x0b" not in view.text
+    assert "\x00" not in view.text
+
+
+def test_parse_html_reads_the_repaired_document() -> None:
+    tree = parse_html("<p>caf\udce9</p>")
+    assert isinstance(tree, LexborHTMLParser)
+    assert tree.css_first("p").text() == "café"
+
+
+_TAGS = ["p", "div", "td", "th", "tr", "table", "br", "li", "ul", "span", "b", "a", "area", "img", "input", "form",
+         "svg", "math", "template", "script", "pre", "h2", "hr", "center", "font", "select", "option", "button"]
+_ATTRS = ["", ' href="https://x.example/a"', " href", ' href="rel/p"', ' src="https://i.example/i.png"', " src",
+          ' action="/post"', ' name="email"', ' type="password"', ' title="T"', ' alt="Alt"']
+_TEXT = st.sampled_from(["Votre compte", " ", "\n", "ameli", "é€", "&amp;", "<", "x"])
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(1, 40))):
+        kind = draw(st.integers(0, 2))
+        if kind == 0:
+            pieces.append(f"<{draw(st.sampled_from(_TAGS))}{draw(st.sampled_from(_ATTRS))}>")
+        elif kind == 1:
+            pieces.append(f"</{draw(st.sampled_from(_TAGS))}>")
+        else:
+            pieces.append(draw(_TEXT))
+    return "".join(pieces)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.integers(1, 4))
+def test_random_documents_render_like_the_css_queries(html: str, limit: int) -> None:
+    assert rendered(html, limit) == expected(html, limit)
