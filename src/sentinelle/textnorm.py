@@ -41,8 +41,13 @@ def _char_class(codepoints: frozenset[int]) -> re.Pattern[str]:
 # slowest part of cleaning an SMS).
 _INVISIBLE_RE = _char_class(_INVISIBLE)
 _BIDI_RE = _char_class(_BIDI)
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # not \t or \n (\r is gone by then)
+_CONTROL_RANGES = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"  # not \t or \n (\r is gone by then)
+_CONTROL_RE = re.compile(f"[{_CONTROL_RANGES}]")
 _SPACES_RE = re.compile(" {2,}")
+# All three classes at once: most non-ASCII texts have none, and one scan then replaces three.
+_HIDDEN_RE = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_INVISIBLE | _BIDI)) + _CONTROL_RANGES + "]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +84,18 @@ def clean_text(text: str) -> CleanedText:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    invisible = bidi = controls = 0
     if not text.isascii():
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
-        invisible = len(_INVISIBLE_RE.findall(text)) if _INVISIBLE_RE.search(text) else 0
-        if invisible and "\u200d" in text:
-            invisible -= _emoji_joiners(text)
-        bidi = len(_BIDI_RE.findall(text)) if _BIDI_RE.search(text) else 0
-    else:
-        invisible = bidi = 0
-    controls = len(_CONTROL_RE.findall(text)) if _CONTROL_RE.search(text) else 0
+        if _HIDDEN_RE.search(text):
+            invisible = len(_INVISIBLE_RE.findall(text)) if _INVISIBLE_RE.search(text) else 0
+            if invisible and "\u200d" in text:
+                invisible -= _emoji_joiners(text)
+            bidi = len(_BIDI_RE.findall(text)) if _BIDI_RE.search(text) else 0
+            controls = len(_CONTROL_RE.findall(text)) if _CONTROL_RE.search(text) else 0
+    elif _CONTROL_RE.search(text):
+        controls = len(_CONTROL_RE.findall(text))
     if invisible or bidi or controls:
         text = text.translate(_clean_table())
     if "  " in text:

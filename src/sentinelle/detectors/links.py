@@ -16,13 +16,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from ..brand import brand_in_host
 from ..extract.urls import is_ip_host, public_suffix_list
 from ..lookalike import Resemblance, resemblance
 from ..model import Evidence, Kind, Link, LinkSource, Message
+from ..profiles import Profile
 from .base import ALL_KINDS, Context, Flags, register
 
 _STATE_SUFFIX = ".gouv.fr"
@@ -55,6 +56,20 @@ def _typed_host(link: Link) -> str:
     typed = authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
     typed = typed.rstrip(".")
     return typed if typed.lower() in (link.host, shown) else shown
+
+
+def _brands_in_host(
+    shown_host: str, registrable_domain: str, profiles: Sequence[Profile], domain_words: frozenset[str]
+) -> list[tuple[str, str]]:
+    """(brand word, profile id) of each profile whose brand ``shown_host`` carries without being its domain."""
+    found: list[tuple[str, str]] = []
+    for profile in profiles:
+        if profile.is_official_domain(registrable_domain) or profile.is_unrelated_domain(registrable_domain):
+            continue
+        brand = brand_in_host(shown_host, profile, domain_words)
+        if brand:
+            found.append((brand, profile.id))
+    return found
 
 
 @register
@@ -90,13 +105,26 @@ class LinkDestinations:
 
         brand_hits: list[tuple[Link, str, str]] = []
         lookalikes: dict[str, tuple[Link, Resemblance]] = {}
+        resemblance_checked: set[str] = set()
         not_official: list[Link] = []
+        # A message repeats its hosts (a newsletter's twenty links to two sites): what depends on the host
+        # alone is worked out once per host; the flags are still raised link by link, in order.
+        host_facts: dict[str, tuple[bool, str, bool]] = {}
+        host_brands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for link in msg.links:
             if link.url[:5].lower() == "data:":
                 flag("LINK_DATA_URL", link.url[:40], link)
                 continue
             host = link.host
-            if is_ip_host(host):
+            facts = host_facts.get(host)
+            if facts is None:
+                facts = host_facts[host] = (
+                    is_ip_host(host),
+                    public_suffix_list().publicsuffix(host) or "",
+                    on_free_hosting(host, k.free_subdomain_hosts),
+                )
+            ip_host, suffix, free_hosting = facts
+            if ip_host:
                 flag("LINK_IP_ADDRESS", host, link)
             elif "xn--" in host:
                 flag("LINK_PUNYCODE", f"{link.unicode_host or host} ({host})", link)
@@ -105,7 +133,6 @@ class LinkDestinations:
             shortener = link.registrable_domain in k.shorteners or host in k.shorteners
             if shortener:
                 flag("LINK_SHORTENER", host, link)
-            suffix = public_suffix_list().publicsuffix(host) or ""
             # A known shortener's own name (bit.ly, cutt.ly) says "shortener", already counted, not "a domain
             # registered where names are cheap": counting both made the shorteners' home pages suspicious.
             if not shortener and (
@@ -114,19 +141,21 @@ class LinkDestinations:
                 flag("LINK_SUSPICIOUS_TLD", "." + suffix, link)
             if link.obfuscated:
                 flag("LINK_OBFUSCATED", link.url[:80], link)
-            if on_free_hosting(host, k.free_subdomain_hosts):
+            if free_hosting:
                 flag("LINK_FREE_HOSTING", host, link)
-            for profile in k.profiles:
-                if profile.is_official_domain(link.registrable_domain) or profile.is_unrelated_domain(
-                    link.registrable_domain
-                ):
-                    continue
-                brand = brand_in_host(_shown_host(link), profile, k.keywords.domain_words)
-                if brand and len(brand_hits) < _MAX_OBSERVED:
-                    brand_hits.append((link, brand, profile.id))
-            if host and len(lookalikes) < _MAX_OBSERVED and not is_ip_host(host):
+            shown = _shown_host(link)
+            brands = host_brands.get((shown, link.registrable_domain))
+            if brands is None:
+                brands = host_brands[shown, link.registrable_domain] = _brands_in_host(
+                    shown, link.registrable_domain, k.profiles, k.keywords.domain_words
+                )
+            for brand, profile_id in brands:
+                if len(brand_hits) < _MAX_OBSERVED:
+                    brand_hits.append((link, brand, profile_id))
+            if host and len(lookalikes) < _MAX_OBSERVED and not ip_host:
                 typed = _typed_host(link)
-                if typed not in lookalikes:
+                if typed not in resemblance_checked:  # a host that imitates nothing is asked about once too
+                    resemblance_checked.add(typed)
                     found = resemblance(typed, k.profiles)
                     if found is not None:
                         lookalikes[typed] = (link, found)
