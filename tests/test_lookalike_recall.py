@@ -170,11 +170,7 @@ def test_lenient_reading_is_bounded_on_hostile_pieces(ameli: Profile, words: fro
     ],
 )
 def test_numbered_and_glued_brand_words(words: frozenset[str], host: str, profile_id: str, brand: str) -> None:
-    profile = sentinelle.default_engine().knowledge.profile(profile_id)
-    assert brand_in_host(host, profile, words) == brand
-    verdict = sentinelle.analyze(f"https://{host}/", kind="url")
-    assert verdict.level is Level.FRAUD, sorted(verdict.signals)
-    assert verdict.organisation == profile_id
+    _caught_as(words, host, profile_id, brand)
 
 
 @pytest.mark.parametrize(
@@ -238,11 +234,7 @@ def test_no_ameli_word_is_read_glued(ameli: Profile, words: frozenset[str]) -> N
     ],
 )
 def test_weak_joined_brand_words(words: frozenset[str], host: str, profile_id: str, brand: str) -> None:
-    profile = sentinelle.default_engine().knowledge.profile(profile_id)
-    assert brand_in_host(host, profile, words) == brand
-    verdict = sentinelle.analyze(f"https://{host}/", kind="url")
-    assert verdict.level is Level.FRAUD, sorted(verdict.signals)
-    assert verdict.organisation == profile_id
+    _caught_as(words, host, profile_id, brand)
 
 
 @pytest.mark.parametrize(
@@ -280,3 +272,12 @@ def test_weak_joined_brand_words(words: frozenset[str], host: str, profile_id: s
 def test_honest_names_of_the_weak_joined_shapes(words: frozenset[str], host: str, profile_id: str) -> None:
     profile = sentinelle.default_engine().knowledge.profile(profile_id)
     assert brand_in_host(host, profile, words) is None
+
+
+def _caught_as(words: frozenset[str], host: str, profile_id: str, brand: str) -> None:
+    """``host`` carries ``brand`` of that profile, and a bare link to it is fraud in that body's name."""
+    profile = sentinelle.default_engine().knowledge.profile(profile_id)
+    assert brand_in_host(host, profile, words) == brand
+    verdict = sentinelle.analyze(f"https://{host}/", kind="url")
+    assert verdict.level is Level.FRAUD, sorted(verdict.signals)
+    assert verdict.organisation == profile_id
