@@ -106,11 +106,25 @@ def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str]
     return best[n]
 
 
+def _without_suffix(host: str) -> str:
+    """The host without its public suffix: ``ameli.fr.x-y.com`` -> ``ameli.fr.x-y``."""
+    suffix = public_suffix_list().publicsuffix(host) or ""
+    return host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
+
+
+def _endings(profile: Profile) -> set[str]:
+    """The top-level endings of the organisation's own domains (``fr`` for ameli.fr)."""
+    return {d.rsplit(".", 1)[-1] for d in profile.domains}
+
+
+def _under(host: str, endings: set[str]) -> bool:
+    """The host ends with one of ``endings`` (its last label, case and a final dot aside)."""
+    return host.rstrip(".").rsplit(".", 1)[-1].lower() in endings
+
+
 def _pieces(host: str) -> tuple[str, ...]:
     """Folded words of the host's labels, without the public suffix: ``ameli.fr.x-y.com`` -> ameli, fr, x, y."""
-    suffix = public_suffix_list().publicsuffix(host) or ""
-    name = host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
-    folded = fold(name)
+    folded = fold(_without_suffix(host))
     if folded.isascii():  # the letters of an ASCII fold are a-z: the same runs as the loop below, found in C
         return tuple(_ASCII_WORD.findall(folded))
     out: list[str] = []
@@ -335,9 +349,7 @@ def _numbered_pattern(tokens: tuple[str, ...]) -> re.Pattern[str]:
 
 def _numbered(host: str, tokens: tuple[str, ...]) -> str | None:
     """The brand word and department number in ``host`` (``caf94``), or None. The public suffix is left out."""
-    suffix = public_suffix_list().publicsuffix(host) or ""
-    name = host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
-    found = _numbered_pattern(tokens).search(fold(name).lower())
+    found = _numbered_pattern(tokens).search(fold(_without_suffix(host)).lower())
     return None if found is None else found.group(0)
 
 
@@ -361,7 +373,7 @@ def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) ->
             return numbered
     # A brand glued after an unknown word counts only under the country ending of the organisation's own
     # domains (.fr): elsewhere "rezaameli.com" is as likely a Persian first name and the surname Ameli.
-    if glued and host.rstrip(".").rsplit(".", 1)[-1].lower() in {d.rsplit(".", 1)[-1] for d in profile.domains}:
+    if glued and _under(host, _endings(profile)):
         return glued[0]
     # A weak brand word counts beside any other scam-vocabulary word of the host: "renouvellement-vitale",
     # "amelie-service" carry the brand; "energie-vitale", "amelie-scott" do not (their other word is unknown).
@@ -383,10 +395,9 @@ def _weak_joined(
     See the module docstring. ``weak_found``: the weak words the segmentation read; ``long_weak``: the profile's
     weak words of ``_MIN_WEAK_JOINED``+ letters. Only reached when one of them is a substring of the host.
     """
-    suffix = public_suffix_list().publicsuffix(host) or ""
-    name = host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
-    endings = {d.rsplit(".", 1)[-1] for d in profile.domains}
-    national = host.rstrip(".").rsplit(".", 1)[-1].lower() in endings
+    name = _without_suffix(host)
+    endings = _endings(profile)
+    national = _under(host, endings)
     vocabulary, strong, max_word = _vocabulary(
         frozenset(profile.brand_tokens),
         frozenset(profile.brand_weak_tokens),
