@@ -55,6 +55,17 @@ def _nir_valid(candidate: str) -> bool:
     return 97 - int(body) % 97 == int(compact[13:])
 
 
+def _card_digits(candidate: str) -> str | None:
+    """The digits of a valid card number (13 to 19 digits, Luhn), or None."""
+    digits = "".join(ch for ch in candidate if ch.isdigit())
+    return digits if 13 <= len(digits) <= 19 and _luhn_valid(digits) else None
+
+
+def _too_few_digits(text: str) -> bool:
+    """Fewer than 13 digits (C speed): no IBAN, NIR or card number can be there."""
+    return len(text) - len(text.translate(_DROP_DIGITS)) < 13
+
+
 def _mask_card(digits: str) -> str:
     return f"[carte masquée …{digits[-4:]}]"
 
@@ -65,29 +76,26 @@ def sensitive_spans(text: str) -> list[tuple[int, int]]:
     For quotes cut out of a message (the text model's phrases): a fragment of an IBAN ("3000 6000 0112") is
     no longer an IBAN to ``redact``, so a quote that overlaps one of these spans must not be shown at all.
     """
-    if len(text) - len(text.translate(_DROP_DIGITS)) < 13:
+    if _too_few_digits(text):
         return []
     iban, nir, card = _patterns()
     spans = [m.span() for m in iban.finditer(text) if _iban_valid(m.group(0))]
     spans += [m.span() for m in nir.finditer(text) if _nir_valid(m.group(0))]
-    for m in card.finditer(text):
-        digits = "".join(ch for ch in m.group(0) if ch.isdigit())
-        if 13 <= len(digits) <= 19 and _luhn_valid(digits):
-            spans.append(m.span())
+    spans += [m.span() for m in card.finditer(text) if _card_digits(m.group(0)) is not None]
     return sorted(spans)
 
 
 def redact(text: str) -> str:
     """``text`` with valid IBANs, NIRs and card numbers replaced by masks (other text unchanged)."""
-    if len(text) - len(text.translate(_DROP_DIGITS)) < 13:
-        return text  # fast path (C speed): too few digits for any of them
+    if _too_few_digits(text):
+        return text
     iban, nir, card = _patterns()
     text = iban.sub(lambda m: IBAN_MASK if _iban_valid(m.group(0)) else m.group(0), text)
     text = nir.sub(lambda m: NIR_MASK if _nir_valid(m.group(0)) else m.group(0), text)
 
     def card_repl(m: re2._Match) -> str:
-        digits = "".join(ch for ch in m.group(0) if ch.isdigit())
-        return _mask_card(digits) if 13 <= len(digits) <= 19 and _luhn_valid(digits) else m.group(0)
+        digits = _card_digits(m.group(0))
+        return m.group(0) if digits is None else _mask_card(digits)
 
     redacted: str = card.sub(card_repl, text)
     return redacted
