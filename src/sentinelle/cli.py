@@ -15,10 +15,12 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from ._version import __version__
+from .config import Config, Limits, Speech
 from .engine import Engine, Source
 from .errors import DataError, InputError
 from .exit_codes import EXIT_FLAGGED, EXIT_INPUT, EXIT_INTERNAL, EXIT_NO_SIGN, guarded
@@ -114,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--ocr-email-pictures", type=int, default=0, metavar="N",
         help="e-mails qui disent peu en texte : lire par OCR leurs N plus grandes images (0 par défaut : "
-        "l'OCR coûte 0,3 à 1 s par image)",
+        "l'OCR coûte 0,3 à 3 s par image)",
     )
     # --- serve (web page and REST API, extra "web") ---
     serve = sub.add_parser("serve", help="démarrer la page web et l'API REST (extra web)")
@@ -147,7 +149,8 @@ def _add_trusted_authserv(command: argparse.ArgumentParser) -> None:
 
 
 def _trusted_ids(args: argparse.Namespace) -> frozenset[str]:
-    return frozenset(i.strip().lower() for i in args.trusted_authserv_id if i.strip())
+    """The ids as given: the engine trims them and ignores case (``Engine.__init__``)."""
+    return frozenset(i for i in args.trusted_authserv_id if i.strip())
 
 
 def render_report(verdict: Verdict, lang: str = "fr") -> str:
@@ -222,12 +225,16 @@ def _engine_for(args: argparse.Namespace, default: Callable[[], Engine]) -> Engi
 def _built_engine(speech_model: Path | None, max_audio_seconds: float | None, trusted: frozenset[str],
                   ocr: int) -> Engine:
     """An engine for one combination of command-line settings, built once per process."""
-    from .config import Config, Limits, Speech
+    return Engine(_config(trusted, ocr, speech_model=speech_model, max_audio_seconds=max_audio_seconds))
 
+
+def _config(trusted: frozenset[str], ocr: int, *, speech_model: Path | None = None,
+            max_audio_seconds: float | None = None) -> Config:
+    """The engine configuration the command-line options ask for (``check`` and ``scan``)."""
     limits = Limits(email_picture_ocr=ocr)
     if max_audio_seconds:
-        limits = Limits(max_audio_seconds=max_audio_seconds, email_picture_ocr=ocr)
-    return Engine(Config(limits=limits, speech=Speech(model_dir=speech_model), trusted_authserv_ids=trusted))
+        limits = replace(limits, max_audio_seconds=max_audio_seconds)
+    return Config(limits=limits, speech=Speech(model_dir=speech_model), trusted_authserv_ids=trusted)
 
 
 def _picture_ocr(args: argparse.Namespace) -> int:
@@ -306,11 +313,7 @@ def _scan(args: argparse.Namespace, out: TextIO) -> int:
     started = time.perf_counter()
     trusted = _trusted_ids(args)
     ocr = _picture_ocr(args)
-    config = None
-    if trusted or ocr:
-        from .config import Config, Limits
-
-        config = Config(limits=Limits(email_picture_ocr=ocr), trusted_authserv_ids=trusted)
+    config = _config(trusted, ocr) if trusted or ocr else None
     for record in scan([Path(p) for p in args.paths], workers=workers, config=config):
         level = "error" if "error" in record else record["level"]
         levels[level] += 1

@@ -24,7 +24,7 @@ class Limits:
     max_pdf_pages: int = 20  # PDF pages rendered or read per document
     max_audio_seconds: float = 300.0  # audio past this is not transcribed (a voicemail lasts under 3 minutes)
     # Pictures of an e-mail read by OCR when the e-mail's own words are few (an image-only phishing e-mail: the
-    # whole message is a picture). 0, the default, never: OCR costs 0.3-1 s a picture, a gateway's whole budget
+    # whole message is a picture). 0, the default, never: OCR costs 0.3-3 s a picture, a gateway's whole budget
     # for hundreds of e-mails. The single-message doors (``sentinelle check``, the web page) read 2.
     email_picture_ocr: int = 0
 
