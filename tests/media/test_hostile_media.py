@@ -148,3 +148,18 @@ def test_images_decode_in_rgb_whatever_their_mode() -> None:
         out = io.BytesIO()
         image.save(out, "TIFF" if mode in ("I;16", "CMYK") else "PNG")
         assert open_picture(out.getvalue(), max_pixels=10_000).image.mode == "RGB"
+
+
+def test_a_picture_of_noise_stops_at_the_ocr_time_limit_with_what_was_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 6-megapixel picture of noise took Tesseract 97 s with nothing to find; the limit (10 s by default,
+    # half a second here so the test stays short) stops it, and the verdict says the reading was cut.
+    from sentinelle.media import image as image_module
+
+    monkeypatch.setattr(image_module, "MAX_OCR_SECONDS", 0.5)
+    out = io.BytesIO()
+    Image.effect_noise((1400, 1400), 120).convert("RGB").save(out, "PNG")
+    verdict = sentinelle.analyze(out.getvalue(), kind="image")
+    assert verdict.failures == ()
+    cut = [a for a in verdict.anomalies if a.code == "OCR_TIME_LIMIT"]
+    assert len(cut) == 1
+    assert "0.5 s" in cut[0].detail

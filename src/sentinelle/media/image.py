@@ -18,6 +18,7 @@ A picture that cannot be decoded raises ``InputError`` with the reason; a missin
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from ..config import Limits
@@ -29,6 +30,9 @@ from .picture import PictureError, install_hint, open_picture, prepare_for_ocr
 from .qr import links_of, read_codes
 from .screentext import ScreenText, compose
 
+# Time for all the readings of one picture (Tesseract stops itself there; what was read is kept and the
+# verdict says the reading was cut). A phone screenshot takes 0.5-1.5 s; a picture of noise took 97 s.
+MAX_OCR_SECONDS = 10.0
 _GOOD_READING = 70.0  # mean word confidence above which the first polarity is kept without trying the other
 _QR_MARK = "[QR code]"
 
@@ -38,6 +42,7 @@ class _Ocr:
     lines: list[Line]
     height: int
     score: float
+    timed_out: bool = False
 
 
 def _score(lines: list[Line]) -> float:
@@ -57,29 +62,37 @@ def _ocr(image: object) -> _Ocr:
     contrast loses a dark-mode line that the plain grey keeps, and the reverse): the reading with the most
     confidently read characters wins.
     """
+    deadline = time.monotonic() + MAX_OCR_SECONDS  # all readings of one picture together
     best: _Ocr | None = None
     inverted = False
     for contrast in (True, False):
         prepared = prepare_for_ocr(image, contrast=contrast)  # type: ignore[arg-type]
         inverted = prepared.inverted
-        lines = read_lines(prepared.image)
-        candidate = _Ocr(lines, prepared.image.height, _score(lines))
+        reading = read_lines(prepared.image, seconds=deadline - time.monotonic())
+        candidate = _Ocr(reading.lines, prepared.image.height, _score(reading.lines))
         if best is None or candidate.score > best.score:
             best = candidate
+        if not reading.complete or time.monotonic() >= deadline:
+            best.timed_out = True
+            return best
     assert best is not None
     if _mean_confidence(best.lines) < _GOOD_READING or len(best.lines) < 2:
         other = prepare_for_ocr(image, invert=not inverted)  # type: ignore[arg-type]
-        lines = read_lines(other.image)
-        score = _score(lines)
+        reading = read_lines(other.image, seconds=deadline - time.monotonic())
+        score = _score(reading.lines)
         if score > best.score:
-            best = _Ocr(lines, other.image.height, score)
+            best = _Ocr(reading.lines, other.image.height, score)
+        best.timed_out = not reading.complete
     return best
 
 
 def read_screen(image: object) -> ScreenText:
     """OCR of a decoded picture (RGB) into the message text; exposed for benchmarks and e-mail pictures."""
     result = _ocr(image)
-    return compose(result.lines, height=result.height)
+    screen = compose(result.lines, height=result.height)
+    if result.timed_out:
+        screen.anomalies.append(Anomaly("OCR_TIME_LIMIT", {"seconds": f"{MAX_OCR_SECONDS:g}"}))
+    return screen
 
 
 def read_image(data: bytes, *, limits: Limits) -> Reading:
