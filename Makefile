@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 
 .PHONY: setup serve demo test lint bench clean
 
-$(BIN)/sentinelle: pyproject.toml requirements.lock
+$(BIN)/sentinelle: pyproject.toml setup.py requirements.lock src/sentinelle/_textmodel_speedups.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock

@@ -1,3 +1,3 @@
-"""Package version (single source, read by hatchling)."""
+"""Package version (single source, read by setuptools)."""
 
 __version__ = "0.1.0"

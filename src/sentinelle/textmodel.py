@@ -25,8 +25,12 @@ Features, computed the same way at training and at analysis time (this module is
 The model file is a NumPy ``.npz`` holding plain arrays only (a float32 weight vector and a JSON string),
 read here with the standard library (``zipfile`` and the ``.npy`` header, object arrays refused: no code can
 come from it) and equally by ``numpy.load(..., allow_pickle=False)``; NumPy is needed to train, not to
-analyse. Scoring is plain Python over the token list, so that an SMS-sized message costs microseconds.
-Token scores are memoised in a bounded table (a token's score is a pure function of the model).
+analyse. Token scores are memoised in a bounded table (a token's score is a pure function of the model).
+
+Speed: the hot loops (tokenising, the token and pair lookups, the choice of quoted phrases) also exist compiled,
+in ``_textmodel_speedups.c``, built at install time when a C compiler is there. The compiled code must return
+exactly what this module's Python returns (``tests/test_text_model_speedups.py`` compares both on the corpus
+and on generated text); this module stays the specification and the fallback.
 """
 
 from __future__ import annotations
@@ -48,6 +52,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
+
+try:
+    from . import _textmodel_speedups as _compiled
+except ImportError:  # no C compiler at install time: the Python code below does the same, slower
+    _compiled = None  # type: ignore[assignment]
 
 FORMAT = "sentinelle-text-model/2"  # 2: subject tokens (FEATURES["subject"])
 MODEL_FILE = "text_model.npz"
@@ -123,6 +132,13 @@ def _placeholder(chunk: str) -> str | None:
 def tokens(folded: str) -> list[str]:
     """The model's tokens of a folded text: runs of word characters and single punctuation marks, digits as
     ``0``, each link or e-mail address one placeholder, quote markers and date lines gone."""
+    if _compiled is not None:
+        return _compiled.tokenize(_blank_lines(folded, FEATURES["max_chars"]), FEATURES["max_tokens"], _placeholder)
+    return python_tokens(folded)
+
+
+def python_tokens(folded: str) -> list[str]:
+    """``tokens`` in Python: the specification the compiled tokenizer follows."""
     chunks = _blank_lines(folded, FEATURES["max_chars"]).split()
     for i, chunk in enumerate(chunks):
         if "." in chunk or "/" in chunk or "@" in chunk:
@@ -146,6 +162,15 @@ def token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[in
     replaced (the link or address as written), any other token is at its first occurrence after the previous
     one (only blanks lie between). Only as far as ``count``: the phrase search needs the first few
     (``tests/test_text_model.py`` checks them against the text)."""
+    if _compiled is not None:
+        blanked = _blank_lines(folded, FEATURES["max_chars"])
+        _, spans = _compiled.tokenize(blanked, min(count, FEATURES["max_tokens"]), _placeholder, offsets=True)
+        return spans
+    return python_token_offsets(folded, toks, count)
+
+
+def python_token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[int, int]]:
+    """``token_offsets`` in Python: the specification the compiled tokenizer follows."""
     text = _blank_lines(folded, FEATURES["max_chars"]).translate(_DIGITS)
     find, size = text.find, len(text)
     out: list[tuple[int, int]] = []
@@ -211,7 +236,8 @@ class Assessment:
 class TextModel:
     """A loaded model. ``probability(folded_text)`` is the calibrated probability of scam wording."""
 
-    def __init__(self, weights: Sequence[float], meta: dict[str, Any]) -> None:
+    def __init__(self, weights: Sequence[float], meta: dict[str, Any], *, compiled: bool = True) -> None:
+        """``compiled``: use the compiled loops when they are built (False: this module's Python, for tests)."""
         features = meta.get("features")
         if meta.get("format") != FORMAT:
             raise DataError(f"text model: format {meta.get('format')!r}, expected {FORMAT!r}")
@@ -229,6 +255,16 @@ class TextModel:
         self.platt_b = float(meta["platt_b"])
         self.threshold = float(meta["threshold"])
         self._cache: dict[str, tuple[float, int, int]] = {}
+        self._scorer = (
+            _compiled.Scorer(self._w, self.bits, self._ngrams, _CACHE_LIMIT)
+            if compiled and _compiled is not None
+            else None
+        )
+
+    @property
+    def compiled(self) -> bool:
+        """Whether this model scores with the compiled loops."""
+        return self._scorer is not None
 
     def _token(self, tok: str) -> tuple[float, int, int]:
         """(sum of the token's own weights, its hash, its hash pre-mixed as the left side of a bigram)."""
@@ -246,6 +282,9 @@ class TextModel:
         """``bias + scale * (token weights + bigram weights)``; the hot path, hence its plain-loop shape."""
         if not toks:
             return self.bias
+        if self._scorer is not None:
+            token_sum, pair_sum = self._scorer.raw_sums(toks)
+            return self.bias + (token_sum + pair_sum) * scale(len(toks))
         return self._raw(self._entries(toks))
 
     def _entries(self, toks: Sequence[str]) -> list[tuple[float, int, int]]:
@@ -275,6 +314,9 @@ class TextModel:
         own = len(toks)
         if folded_subject:
             toks += subject_tokens(folded_subject)
+        if self._scorer is not None:  # top_phrases asks the compiled memo again: nothing to keep
+            raw = self.raw_score(toks)
+            return Assessment(self.calibrate(raw), raw, len(toks), tuple(toks[:own]))
         entries = self._entries(toks)
         raw = self._raw(entries)
         return Assessment(self.calibrate(raw), raw, len(toks), tuple(toks[:own]), tuple(entries[:own]))
@@ -290,14 +332,25 @@ class TextModel:
 
         ``assessment``: this text's ``assess`` result, whose tokens and entries are then reused. Windows are
         chosen on token positions; only the tokens up to the last chosen one are then located in the text."""
-        if assessment is not None and assessment.text_tokens:
-            toks: Sequence[str] = assessment.text_tokens
-            entries: Sequence[tuple[float, int, int]] = assessment.text_entries
-        else:
+        toks: Sequence[str] = assessment.text_tokens if assessment is not None else ()
+        if not toks:
             toks = tokens(folded)
-            entries = self._entries(toks)
         if not toks:
             return []
+        if self._scorer is not None:
+            chosen = self._scorer.top_windows(toks, scale(len(toks)), limit, _PLACEHOLDERS)
+        else:
+            entries = assessment.text_entries if assessment is not None and assessment.text_entries else ()
+            chosen = self._python_windows(toks, entries or self._entries(toks), limit)
+        if not chosen:
+            return []
+        offsets = token_offsets(folded, toks, max(j for _, j, _ in chosen))
+        return [(offsets[i][0], offsets[j - 1][1], value) for i, j, value in chosen]
+
+    def _python_windows(
+        self, toks: Sequence[str], entries: Sequence[tuple[float, int, int]], limit: int
+    ) -> list[tuple[int, int, float]]:
+        """``top_phrases``'s choice of token windows in Python: the specification of ``Scorer.top_windows``."""
         factor = scale(len(toks))
         singles = [0.0 if t in _PLACEHOLDERS else e[0] * factor for t, e in zip(toks, entries, strict=True)]
         w, mask = self._w, self._mask
@@ -324,10 +377,7 @@ class TextModel:
                 continue
             used.update(range(i, j))
             chosen.append((i, j, -negative))
-        if not chosen:
-            return []
-        offsets = token_offsets(folded, toks, max(j for _, j, _ in chosen))
-        return [(offsets[i][0], offsets[j - 1][1], value) for i, j, value in chosen]
+        return chosen
 
 
 def _read_npy(raw: bytes, where: str) -> tuple[str, tuple[int, ...], bytes]:
