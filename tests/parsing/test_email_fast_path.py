@@ -28,6 +28,13 @@ def _state(msg: MimeMessage) -> dict[str, Any]:
     return state
 
 
+def _nested(levels: int) -> bytes:
+    """A message of ``levels`` multiparts, each holding a text part and the next multipart."""
+    head = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n\ntext %d\n--b%d\n" % (k, k, k, k)
+                    for k in range(levels))
+    return head + b"\nlast\n" + b"".join(b"--b%d--\n" % k for k in reversed(range(levels)))
+
+
 def _same_as_full_parse(data: bytes) -> bool:
     """True when the fast path took the message (and then asserts it matches the full parse)."""
     fast = _single_part(data, policy.compat32)
@@ -52,6 +59,14 @@ def _same_as_full_parse(data: bytes) -> bool:
         b"Content-Type: multipart/mixed;\r\n boundary=\"=_x\"\r\n\r\n--=_x  \r\n\r\nno headers\r\n--=_x--",
         b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx is text\n --b too\n\n--b--\n",
         b"Content-Type: multipart/mixed; boundary=b\n\n--b\n\ntext\n--b--\n",
+        # CRLF header values: empty, blank, folded onto blank lines (the value keeps its inner CRLFs)
+        b"Subject:\r\n \r\nX-Empty: \r\nX-Fold: a \r\n\tb\r\n \r\nX-Tab:\t\r\n\r\nbody\r\n",
+        # nested multiparts: a nested epilogue loses its last line break (an empty one becomes None)
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/alternative; boundary=c\n\n"
+        b"--c\n\nx\n--c--\n--b--\n",
+        b"Content-Type: multipart/mixed; boundary=b\r\n\r\npre\r\n--b\r\nContent-Type: multipart/related;"
+        b" boundary=c\r\n\r\n--c\r\n\r\nx\r\n--c--\r\nafter c\r\n\r\n--b\r\n\r\nlast\r\n--b--\r\nepi",
+        _nested(8),
     ],
 )
 def test_plain_messages_take_the_fast_path_and_match(data: bytes) -> None:
@@ -73,7 +88,11 @@ def test_plain_messages_take_the_fast_path_and_match(data: bytes) -> None:
         b"Content-Type: multipart/mixed; boundary=b\n\n--b--\n",  # closed before it opened: a defect
         b"Content-Type: multipart/mixed; boundary=b\n\n--b\n--b\n\nx\n--b--\n",  # delimiters in a row
         b"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/alternative; boundary=c\n\n"
-        b"--c\n\nx\n--c--\n--b--\n",  # nested
+        b"--c\n\nx\n--b--\n",  # the nested part is cut by the enclosing delimiter before its own closes
+        b"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/alternative; boundary=c\n"
+        b"Content-Transfer-Encoding: base64\n\n--c\n\nx\n--c--\n--b--\n",  # encoded nested multipart: a defect
+        b"Content-Type: multipart/mixed; boundary=\"a\n b\"\n\n--a\n b\n\nx\n--a\n b--\n",  # folded boundary
+        _nested(9),  # deeper than the fast path reads
         b"Content-Type: multipart/digest; boundary=b\n\n--b\n\nx\n--b--\n",  # parts default to messages
         b"Content-Type: multipart/mixed; boundary=b\nContent-Transfer-Encoding: base64\n\n--b\n\nx\n--b--\n",
         b"Content-Type: multipart/mixed\n\n--b\n\nx\n--b--\n",  # no boundary parameter
@@ -94,6 +113,7 @@ _PIECES = st.sampled_from(
         b"body text\n", b"no colon here\n", b"From x@y Mon\n", b"From x\r\n", b" \n", b"\xe9: v\n",
         b"X-8bit: \xe9\xff\n", b"--b\n",
         b"Content-Type: text/plain; charset=utf-8\n", b"a:b", b"\x00", b":\n", b"=?utf-8?b?w6k=?=\n",
+        b"X-Empty:\r\n", b" \r\n", b"\t\r\n", b"X-Blank: \t\r\n", b"Y: v \r\n",
     ]
 )
 
@@ -106,7 +126,7 @@ def test_assembled_messages_parse_as_the_standard_parser_does(data: bytes) -> No
 
 _LINES = st.sampled_from(
     [b"text\n", b"\n", b"\r\n", b"--b\n", b"--b--\n", b"-- b\n", b"--bb\n", b"x--b\n", b"Subject: z\n", b" cont\n",
-     b"\xe9\xff\n", b"end", b"--b", b"\r"]
+     b"\xe9\xff\n", b"end", b"--b", b"\r", b"--c\n", b"--c--\n", b"--c--", b"\n--c\n\nnested\n"]
 )
 _PART_HEADERS = st.sampled_from(
     [b"Content-Type: text/plain\n", b"Content-Type: text/html; charset=utf-8\r\n",
@@ -141,3 +161,27 @@ def test_assembled_multiparts_parse_as_the_standard_parser_does(
 ) -> None:
     body = b"".join(delim + b"".join(heads) + blank + b"".join(lines) for delim, (heads, blank, lines) in parts)
     _same_as_full_parse(root + b"Subject: s\n\n" + b"".join(preamble) + body + closing + b"".join(epilogue))
+
+
+def _multipart_body(boundary: bytes, lines: st.SearchStrategy[bytes],
+                    parts: st.SearchStrategy[bytes]) -> st.SearchStrategy[bytes]:
+    """Preamble, delimited parts, closing delimiter (or not) and epilogue of a multipart body."""
+    delimiters = st.sampled_from([b"--%s\n" % boundary, b"--%s\r\n" % boundary, b"--%s \n" % boundary])
+    closings = st.sampled_from([b"--%s--\n" % boundary, b"--%s--\r\n" % boundary, b"--%s-- \n" % boundary, b""])
+    return st.tuples(
+        st.lists(lines, max_size=2), st.lists(st.tuples(delimiters, parts), max_size=3), closings,
+        st.lists(lines, max_size=2),
+    ).map(lambda t: b"".join(t[0]) + b"".join(d + p for d, p in t[1]) + t[2] + b"".join(t[3]))
+
+
+_INNER_LEAF = _PART.map(lambda p: b"".join(p[0]) + p[1] + b"".join(p[2]))
+_INNER_TYPES = st.sampled_from([b"Content-Type: multipart/alternative; boundary=c\n",
+                                b"Content-Type: multipart/related;\r\n boundary=\"c\"\r\n"])
+_NESTED = st.tuples(_INNER_TYPES, st.sampled_from([b"\n", b"\r\n"]), _multipart_body(b"c", _LINES, _INNER_LEAF))
+_OUTER_PARTS = st.one_of(_INNER_LEAF, _NESTED.map(b"".join))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_ROOTS, _multipart_body(b"b", _LINES, _OUTER_PARTS))
+def test_assembled_nested_multiparts_parse_as_the_standard_parser_does(root: bytes, body: bytes) -> None:
+    _same_as_full_parse(root + b"Subject: s\n\n" + body)
