@@ -144,8 +144,20 @@ def test_memo_gives_the_answers_of_a_fresh_index(monkeypatch: pytest.MonkeyPatch
     profiles = sentinelle.Engine().knowledge.profiles
     hosts = [*HOSTS, "amelir.fr", "www.amelir.fr", "n1.amelir.fr", "amelie.com", "arneli.fr", "aemli.com"] * 3
     monkeypatch.setattr(lookalike, "_MEMO_SIZE", 4)  # cleared again and again on the way
+    monkeypatch.setattr(lookalike, "_HOST_MEMO_SIZE", 3)  # the whole-host memo too
     index = LookalikeIndex(profiles)
     answers = [index.resemblance(h) for h in hosts]
     assert len(index._memo) <= 4
+    assert 0 < len(index._host_memo) <= 3
     assert answers == [LookalikeIndex(profiles).resemblance(h) for h in hosts]
     assert answers[HOSTS.__len__()] is not None  # amelir.fr: a confirmed lookalike, remembered and found
+
+
+def test_host_memo_keeps_dns_names_only() -> None:
+    """A "host" longer than a DNS name is answered but not remembered: the memo's memory stays bounded."""
+    index = LookalikeIndex(sentinelle.Engine().knowledge.profiles)
+    long_host = "a" * 300 + ".fr"
+    assert index.resemblance(long_host) is None
+    assert index.resemblance("amelir.fr") is not None
+    assert long_host not in index._host_memo
+    assert "amelir.fr" in index._host_memo

@@ -24,6 +24,10 @@ CARD = "4111111111111111"  # Luhn-valid test card
         (f"NIR {NIR[0]} {NIR[1:3]} {NIR[3:5]} {NIR[5:7]} {NIR[7:10]} {NIR[10:13]} {NIR[13:]}", f"NIR {NIR_MASK}"),
         (f"carte {CARD}", "carte [carte masquée …1111]"),
         ("carte 4111 1111 1111 1111", "carte [carte masquée …1111]"),
+        # The fewest digits an identifier has (13: a card number, a NIR without its key), in non-ASCII text.
+        ("Numéro de carte : 4222222222222 ✓", "Numéro de carte : [carte masquée …2222] ✓"),
+        (f"N° sécurité sociale : {NIR_BODY}", f"N° sécurité sociale : {NIR_MASK}"),
+        (NIR_BODY, NIR_MASK),
     ],
 )
 def test_valid_identifiers_are_masked(text: str, expected: str) -> None:
@@ -38,6 +42,7 @@ def test_valid_identifiers_are_masked(text: str, expected: str) -> None:
         "4111111111111112",  # Luhn wrong
         "appelez le 06 12 34 56 78 ou le 08 99 23 45 67",
         "commande n° 2026-11-28-0042",
+        "422222222222",  # 12 digits: too few for any identifier
     ],
 )
 def test_ordinary_numbers_are_left_alone(text: str) -> None:

@@ -1,10 +1,13 @@
-"""clean_text counts each kind of hidden character, also in non-ASCII text where one scan looks for all kinds first."""
+"""clean_text counts each kind of hidden character, also in non-ASCII text where one scan looks for all kinds first;
+fold gives the same skeleton whichever way it reads a text."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from sentinelle.textnorm import clean_text
+from sentinelle.textnorm import clean_text, fold, fold_table
 
 
 @pytest.mark.parametrize(
@@ -27,3 +30,31 @@ def test_hidden_characters_counted_by_kind(text: str, expected: str, counts: tup
     cleaned = clean_text(text)
     assert cleaned.text == expected
     assert (cleaned.invisible_removed, cleaned.bidi_removed, cleaned.controls_replaced) == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Votre CARTE Vitale expire", "votre carte vitale expire"),
+        ("Résiliée par l`ASSURANCE Maladie", "resiliee par l'assurance maladie"),
+        ("Аmeli", "ameli"),  # Cyrillic А first
+        ("AMELİ", "ameli"),  # "İ".lower() is two characters; fold keeps one
+        ("«Caf»—Ｘ", '"caf"-Ｘ'),  # beyond the table's range: unchanged (NFKC would have made it X first)
+        ("é", "e"),
+        ("", ""),
+    ],
+)
+def test_fold_examples(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+def test_fold_is_the_table_character_by_character() -> None:
+    """fold reads ASCII and non-ASCII runs differently; the result is still the table applied to each character."""
+    table = fold_table()
+    rng = random.Random(8)
+    pools = [range(0x20, 0x80), range(0x80, 0x2600), range(0xD800, 0xE000), range(0x2500, 0x110000)]
+    for _ in range(3000):
+        text = "".join(chr(rng.choice(rng.choice(pools))) for _ in range(rng.randint(0, 12)))
+        expected = "".join(table.get(ord(ch), ch) for ch in text)
+        assert fold(text) == expected, repr(text)
+        assert len(fold(text)) == len(text)

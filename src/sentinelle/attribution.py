@@ -85,7 +85,14 @@ def attribute(ctx: Context) -> Claim | None:
         claims_seen += 1
         if claims_seen >= _MAX_CLAIM_HITS:
             break
+    # A message repeats its hosts (a newsletter's twenty links to one site). What follows depends on the host
+    # and domain alone, and ``add`` ignores what it already holds: a host already judged adds nothing new.
+    judged: set[tuple[str, str, str | None]] = set()
     for link in ctx.msg.links[:50]:
+        key = (link.host, link.registrable_domain, link.unicode_host)
+        if key in judged:
+            continue
+        judged.add(key)
         for profile in knowledge.profiles:
             if link.registrable_domain and profile.is_official_domain(link.registrable_domain):
                 if ctx.msg.kind is Kind.URL:  # "is this address really ameli's?": yes, and say so

@@ -34,9 +34,9 @@ Cost: the official side is indexed once per profile tuple; a query is one public
 dictionary probes: ``extract.suffixes``), one fold, a dictionary lookup and a linear-time distance-1 check
 against the few official labels of a close length that share its first two or its last two skeleton letters
 (a typing error in a skeleton of 5+ letters leaves one of those pairs intact: proof at ``typo_ends``). What the
-registrable label decides is remembered per ``label.suffix`` (a bounded memo: streams repeat registrable
-domains). Input is bounded: at most the last 8 labels of a host and 64 characters per label are read, so a
-10,000-character label costs the same as a normal one.
+registrable label decides is remembered per ``label.suffix``, and the whole answer per host (bounded memos:
+streams repeat registrable domains and hosts). Input is bounded: at most the last 8 labels of a host and 64
+characters per label are read, so a 10,000-character label costs the same as a normal one.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ _MIN_EDGE_LEN = 8  # official labels shorter than this: no typo on the first or 
 _MAX_LABEL = 64  # DNS labels are at most 63 characters: anything longer is cut, never scanned
 _MAX_LABELS = 8
 _MEMO_SIZE = 65_536  # registrable labels whose verdict is remembered (about 10 MB at most)
+_HOST_MEMO_SIZE = 16_384  # whole hosts whose verdict is remembered (at most 253 characters each: about 6 MB)
+_MAX_HOST_MEMO = 253  # longer "hosts" (not DNS names) are answered but not remembered
 _UNKNOWN = object()  # not in the memo (None is a remembered answer)
 _VOWELS = frozenset("aeiouy")
 _VISUAL = (("rn", "m"), ("vv", "w"), ("1", "l"), ("0", "o"), ("i", "l"))
@@ -158,11 +160,24 @@ class LookalikeIndex:
         # names of a stream share their registrable domains (many certificates per site). Bounded: cleared
         # when full, so a stream of unique domains costs one dictionary probe more per name, no memory.
         self._memo: dict[str, Resemblance | None] = {}
+        # The whole answer per host as asked, bounded the same way: a message's links, its attribution and the
+        # messages of a stream ask about the same hosts, and splitting a host (public suffix) costs more than the
+        # label's own memo saves.
+        self._host_memo: dict[str, Resemblance | None] = {}
 
     def resemblance(self, host: str) -> Resemblance | None:
         """See the module docstring; ``host`` may be ASCII, punycode or Unicode, in any case."""
+        memo = self._host_memo
+        remembered = memo.get(host, _UNKNOWN)
+        if remembered is not _UNKNOWN:
+            return remembered  # type: ignore[return-value]
         parts = split_host(host)
-        return None if parts is None else self.resemblance_of(*parts)
+        found = None if parts is None else self.resemblance_of(*parts)
+        if len(host) <= _MAX_HOST_MEMO:  # a DNS name is at most 253 characters: longer ones are not kept
+            if len(memo) >= _HOST_MEMO_SIZE:
+                memo.clear()
+            memo[host] = found
+        return found
 
     def resemblance_of(self, labels: list[str], suffix: str) -> Resemblance | None:
         """``resemblance`` on a host already split by ``split_host`` (callers that need the parts too)."""

@@ -30,10 +30,12 @@ _STATE_SUFFIX = ".gouv.fr"
 _MAX_OBSERVED = 5
 
 
-def _has_userinfo(url: str) -> bool:
+def _authority(url: str) -> str:
+    """What a URL holds between its scheme and its path, query or fragment, as written: ``user@host:port``.
+
+    Read once per link: the user@host check and the host as typed both need it."""
     rest = url.split("://", 1)[-1]
-    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    return "@" in authority
+    return rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
 
 
 def on_free_hosting(host: str, free_hosts: frozenset[str]) -> bool:
@@ -48,12 +50,13 @@ def _shown_host(link: Link) -> str:
     return link.unicode_host or link.host
 
 
-def _typed_host(link: Link) -> str:
-    """The host as written in the message, case kept (``ameIi.fr`` shows its capital I), else the shown host."""
+def _typed_host(link: Link, authority: str) -> str:
+    """The host as written in the message, case kept (``ameIi.fr`` shows its capital I), else the shown host.
+
+    ``authority``: ``_authority(link.url)``; its first 300 characters are read."""
     shown = _shown_host(link)
-    rest = link.url.split("://", 1)[-1][:300]
-    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
-    typed = authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+    written = authority[:300].rsplit("@", 1)[-1]
+    typed = written.rsplit(":", 1)[0] if written.count(":") == 1 else written
     typed = typed.rstrip(".")
     return typed if typed.lower() in (link.host, shown) else shown
 
@@ -128,7 +131,8 @@ class LinkDestinations:
                 flag("LINK_IP_ADDRESS", host, link)
             elif "xn--" in host:
                 flag("LINK_PUNYCODE", f"{link.unicode_host or host} ({host})", link)
-            if _has_userinfo(link.url):
+            authority = _authority(link.url)
+            if "@" in authority:
                 flag("LINK_USERINFO", link.url[:80], link)
             shortener = link.registrable_domain in k.shorteners or host in k.shorteners
             if shortener:
@@ -153,7 +157,7 @@ class LinkDestinations:
                 if len(brand_hits) < _MAX_OBSERVED:
                     brand_hits.append((link, brand, profile_id))
             if host and len(lookalikes) < _MAX_OBSERVED and not ip_host:
-                typed = _typed_host(link)
+                typed = _typed_host(link, authority)
                 if typed not in resemblance_checked:  # a host that imitates nothing is asked about once too
                     resemblance_checked.add(typed)
                     found = resemblance(typed, k.profiles)
