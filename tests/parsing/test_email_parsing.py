@@ -371,6 +371,10 @@ def test_raw_eight_bit_headers_are_decoded() -> None:
         ("<>", (None, None)),
         ('"unterminated <a@b.c>', ('"unterminated', "a@b.c")),
         ('"a\\" <b@c>" <d@e.f>', ('a" <b@c>', "d@e.f")),
+        # nested comments hide an angle address; an escaped "<" opens none; an escaped backslash ends nothing
+        ("(a <x@y.fr> (b) c) <z@evil.example>", ("a <x@y.fr> (b) c", "z@evil.example")),
+        ("a\\<x@y.fr> <z@w.fr>", ("a\\<x@y.fr>", "z@w.fr")),
+        ('"q\\\\" <x@y.fr>', ("q\\", "x@y.fr")),
         (
             "=?utf-8?q?Ameli_=3Cx@ameli.fr=3E?= <y@evil.example>",
             ("=?utf-8?q?Ameli_=3Cx@ameli.fr=3E?=", "y@evil.example"),

@@ -126,6 +126,7 @@ _DELIMITER_TAIL = re.compile(r"(--)?[ \t]*(?:\r?\n|\Z)")
 # An address in a To/Cc list (linear; the stdlib address parser is a Python loop and cost 5 % of a parse).
 _ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_MAILBOX_SPECIALS = re.compile(r'[\\"()<]')
 _TEXT_CONTROLS = bytes(range(9)) + bytes(range(14, 32))
 _NO_CONTROLS = dict.fromkeys([*range(32), 127])
 _HTML_TYPES = frozenset(["text/html", "text/xhtml", "text/x-html", "text/htm"])
@@ -756,7 +757,8 @@ class _Builder:
         if cleaned.controls_replaced:
             self.add("CONTROL_CHARACTERS_REPLACED", count=cleaned.controls_replaced)
         body = cleaned.text
-        subject = next((value for name, value, _ in headers if name.lower() == "subject"), None)
+        names = [name.lower() for name, _, _ in headers]  # one pass for Subject, From, To and Cc
+        subject = headers[names.index("subject")][1] if "subject" in names else None
         hidden = cleaned.invisible_removed + cleaned.bidi_removed
         if subject is not None:
             cleaned_subject = clean_text(subject)
@@ -775,8 +777,8 @@ class _Builder:
             kind=Kind.EMAIL,
             text=body,
             subject=subject,
-            sender=self._sender(headers),
-            recipients=self._recipients(headers),
+            sender=self._sender(headers, names),
+            recipients=self._recipients(headers, names),
             headers=tuple((name, value) for name, value, _ in headers),
             links=tuple(self.links.items),
             phones=tuple(phones),
@@ -798,24 +800,24 @@ class _Builder:
             self.add("PHONES_TRUNCATED", limit=limit)
         return phones
 
-    def _sender(self, headers: list[tuple[str, str, str]]) -> Sender | None:
+    def _sender(self, headers: list[tuple[str, str, str]], names: list[str]) -> Sender | None:
         """The From mailbox; a malformed header keeps its raw text as the display name."""
-        raw = next((raw for name, _, raw in headers if name.lower() == "from"), None)
-        if raw is None:
+        if "from" not in names:
             return None
+        raw = headers[names.index("from")][2]
         display, address = split_mailbox(raw[: self.elimits.max_address_chars])
         if address is not None:  # control characters (NUL...) are never part of an address
-            address = "".join(ch for ch in address if ch >= " " and ch != "\x7f")[:320] or None
+            address = address.translate(_NO_CONTROLS)[:320] or None
         if display is not None:
             display = " ".join(clean_text(self.decode_words(display, "From")).text.split()) or None
         if address is None and display is None and raw.strip():
             display = self.decode_words(raw.strip(), "From")[:512]
         return Sender(display_name=display, address=address)
 
-    def _recipients(self, headers: list[tuple[str, str, str]]) -> tuple[str, ...]:
+    def _recipients(self, headers: list[tuple[str, str, str]], names: list[str]) -> tuple[str, ...]:
         """To and Cc addresses, in order, without duplicates."""
         cap = self.elimits.max_address_chars
-        values = [raw[:cap] for name, _, raw in headers if name.lower() in ("to", "cc")]
+        values = [raw[:cap] for (_, _, raw), name in zip(headers, names, strict=True) if name in ("to", "cc")]
         if not values:
             return ()
         out: dict[str, None] = {}
@@ -960,11 +962,15 @@ def split_mailbox(raw: str) -> tuple[str | None, str | None]:
     angle_start = angle_end = -1
     in_quote = False
     comment = 0
-    i = 0
-    while i < len(raw):
+    escaped_until = 0
+    # Only backslashes, quotes, brackets and "<" change the state: the others are skipped by the regex.
+    for special in _MAILBOX_SPECIALS.finditer(raw):
+        i = special.start()
+        if i < escaped_until:  # the character after a backslash
+            continue
         ch = raw[i]
         if ch == "\\":
-            i += 2
+            escaped_until = i + 2
             continue
         if in_quote:
             in_quote = ch != '"'
@@ -979,7 +985,6 @@ def split_mailbox(raw: str) -> tuple[str | None, str | None]:
             if end != -1 and "@" in raw[i + 1:end]:
                 angle_start, angle_end = i, end
                 break
-        i += 1
     if angle_start != -1:
         address = raw[angle_start + 1:angle_end].strip().strip('"') or None
         return _display_name(raw[:angle_start]), address
