@@ -64,3 +64,19 @@ def test_the_shared_list_is_the_fast_one() -> None:
     assert psl.public_count(["www", "ameli", "fr"]) == 1
     assert psl.public_count(["a", "b", "kobe", "jp"]) == 3
     assert psl.public_count(["ameli", "invalidtld"]) == 0
+
+
+def test_remembered_answers_stay_bounded_and_right() -> None:
+    """Answers are remembered, at most ``MEMO_SIZE`` per question: a stream of distinct names does not grow
+    the memory, and a forgotten name is answered again, the same way."""
+    from sentinelle.extract import suffixes
+
+    fast = SuffixList.from_publicsuffixlist(REFERENCE)
+    names = [f"host{k}.example.co.uk" for k in range(suffixes.MEMO_SIZE + 500)]
+    assert [fast.privatesuffix(n) for n in names] == ["example.co.uk"] * len(names)
+    assert [fast.publicsuffix(n) for n in names] == ["co.uk"] * len(names)
+    assert len(fast._private) == suffixes.MEMO_SIZE
+    assert len(fast._public) == suffixes.MEMO_SIZE
+    assert fast.privatesuffix(names[0]) == "example.co.uk"
+    assert fast.privatesuffix("a..fr") is None
+    assert fast.privatesuffix("a..fr") is None  # a remembered "no answer" too

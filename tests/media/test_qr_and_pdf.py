@@ -13,7 +13,7 @@ from PIL import Image, ImageFilter
 import sentinelle
 from sentinelle import Level
 from sentinelle.media.pdf import read_pdf
-from sentinelle.media.qr import url_of
+from sentinelle.media.qr import read_codes, read_grey, url_of
 from sentinelle.model import LinkSource
 
 from .screens import screenshot
@@ -109,6 +109,37 @@ def test_qr_code_inside_a_pdf_page_is_read() -> None:
     reading = read_pdf(data, max_pages=20)
     assert reading.pages == 2
     assert [(page, code.text) for page, code in reading.codes] == [(2, SCAM_URL)]
+
+
+@pytest.mark.parametrize("case", ["page", "small page"])
+def test_pdf_pages_read_in_pdfium_buffer_give_the_codes_of_a_picture_of_them(case: str) -> None:
+    """Pages are read for codes in PDFium's own grey buffer (no Pillow copy): the same codes as a picture of the
+    page, the second, enlarged pass of a page under 600 pixels included."""
+    page = {
+        "page": on_page(qr_picture()),
+        "small page": on_page(qr_picture(scale=3), size=(300, 300), at=(40, 40)),
+    }[case]
+    data = pdf_with([page])
+    reading = read_pdf(data, max_pages=1, qr_only=True)
+    document = pypdfium2.PdfDocument(data)
+    try:
+        width, height = document[0].get_size()
+        scale = min(2.0, (4_000_000 / (width * height)) ** 0.5)
+        picture = document[0].render(scale=scale, grayscale=True).to_pil().copy()
+    finally:
+        document.close()
+    assert [code for _, code in reading.codes] == read_codes(picture, qr_only=True)
+    assert [code.text for _, code in reading.codes] == [SCAM_URL]
+
+
+def test_grey_pixels_with_padded_rows_are_read() -> None:
+    """Rows ``stride`` bytes apart (a bitmap's padding) are read as rows of ``width`` pixels."""
+    grey = on_page(qr_picture(), size=(700, 700), at=(100, 100)).convert("L")
+    padding = b"\x00" * 13  # black bytes: read as pixels, they would shear the rows and break the code
+    rows = b"".join(grey.tobytes()[y * 700 : (y + 1) * 700] + padding for y in range(700))
+    codes = read_grey(rows, 700, 700, stride=713, qr_only=True)
+    assert [code.text for code in codes] == [SCAM_URL]
+    assert read_grey(rows, 5, 700, stride=713) == []  # narrower than the smallest code
 
 
 def pdf_with_text_and_link() -> bytes:

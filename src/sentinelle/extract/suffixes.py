@@ -25,11 +25,18 @@ Tranco list and the confirmed lookalikes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 
 from publicsuffixlist import PublicSuffixList
 
 _EXACT, _WILDCARD, _EXCEPTION = 1, 2, 4
+# Answers remembered per question, oldest forgotten first: an e-mail asks about the same few names many times
+# (its sender's domain by several detectors, each link's host for its registrable domain and its ending), and
+# a campaign repeats them across messages. Bounded, so a stream of distinct names (``sentinelle watch``)
+# costs one insertion and one removal per name.
+MEMO_SIZE = 4096
+_UNASKED = "(not asked yet)"  # compared by identity: no answer is this very string object
 
 
 class SuffixList:
@@ -50,6 +57,8 @@ class SuffixList:
                 table.setdefault(".".join(labels[start:]), 0)
         self._table = table
         self._depth = max_labels + 1  # publicsuffixlist never looks at more labels than this
+        self._public: dict[str, str | None] = {}
+        self._private: dict[str, str | None] = {}
 
     @classmethod
     def from_publicsuffixlist(cls, psl: PublicSuffixList) -> SuffixList:
@@ -84,23 +93,39 @@ class SuffixList:
 
     def publicsuffix(self, domain: str) -> str | None:
         """The longest public ending of ``domain`` (lower case), or None: invalid name or unknown ending."""
+        found = self._public.get(domain, _UNASKED)
+        if found is not _UNASKED:
+            return found
+        found = None
         labels = _labels(domain)
-        if labels is None:
-            return None
-        count = self.public_count(labels)
-        if not count or len(labels) < count:
-            return None
-        return ".".join(labels[-count:])
+        if labels is not None:
+            count = self.public_count(labels)
+            if count and len(labels) >= count:
+                found = ".".join(labels[-count:])
+        _remember(self._public, domain, found)
+        return found
 
     def privatesuffix(self, domain: str) -> str | None:
         """The registrable domain (public suffix plus one label, lower case), or None."""
+        found = self._private.get(domain, _UNASKED)
+        if found is not _UNASKED:
+            return found
+        found = None
         labels = _labels(domain)
-        if labels is None:
-            return None
-        count = self.public_count(labels)
-        if not count or len(labels) < count + 1:
-            return None
-        return ".".join(labels[-count - 1 :])
+        if labels is not None:
+            count = self.public_count(labels)
+            if count and len(labels) >= count + 1:
+                found = ".".join(labels[-count - 1 :])
+        _remember(self._private, domain, found)
+        return found
+
+
+def _remember(memo: dict[str, str | None], domain: str, found: str | None) -> None:
+    """Keep an answer, forgetting the oldest one past ``MEMO_SIZE`` (dictionaries keep insertion order)."""
+    if len(memo) >= MEMO_SIZE:
+        with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread got there first
+            del memo[next(iter(memo))]
+    memo[domain] = found
 
 
 def _labels(domain: str) -> list[str] | None:

@@ -18,6 +18,7 @@ from ..model import Link, LinkSource
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+    from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 MAX_CODES = 10  # codes kept per picture
 MAX_PAYLOAD_CHARS = 2000
@@ -53,20 +54,37 @@ def read_codes(image: Image, *, limit: int = MAX_CODES, qr_only: bool = False) -
     corpus's pictures and PDF pages (``docs/benchmarks.md``). A screenshot a person submits is still searched
     for all four.
     """
+    grey = image.convert("L")
+    return read_grey(grey.tobytes(), grey.width, grey.height, limit=limit, qr_only=qr_only)
+
+
+def read_grey(
+    pixels: Buffer, width: int, height: int, *, stride: int = 0, limit: int = MAX_CODES, qr_only: bool = False
+) -> list[Code]:
+    """``read_codes`` on grey pixels (one byte each, rows ``stride`` bytes apart, 0 for ``width``).
+
+    zxing-cpp is handed the pixels themselves (an ``ImageView``): given a Pillow picture it makes copies of
+    its own (``__array_interface__``), and a PDF page rendered by PDFium is read in PDFium's buffer, where a
+    Pillow picture of it cost three copies of 4 megapixels. Same pixels, same codes.
+    """
     zxing = _zxing()
     kinds = zxing.BarcodeFormat
     formats: tuple[Any, ...] = (kinds.QRCode, kinds.MicroQRCode)
     if not qr_only:
         formats += (kinds.DataMatrix, kinds.Aztec)
-    grey = image.convert("L")
-    if min(grey.size) < _MIN_SIDE:
+    if min(width, height) < _MIN_SIDE:
         return []
-    found = zxing.read_barcodes(grey, formats=formats)
-    if not found and min(grey.size) < _SMALL:
+    stride = stride or width
+    view = memoryview(pixels).cast("B")  # a ctypes array says "<B", which zxing-cpp's ImageView cannot take
+    found = zxing.read_barcodes(zxing.ImageView(view, width, height, zxing.ImageFormat.Lum, stride), formats=formats)
+    if not found and min(width, height) < _SMALL:
         from PIL import Image as PILImage
 
-        bigger = grey.resize((grey.width * 2, grey.height * 2), PILImage.Resampling.LANCZOS)
-        found = zxing.read_barcodes(bigger, formats=formats)
+        grey = PILImage.frombuffer("L", (width, height), view, "raw", "L", stride, 1)  # type: ignore[arg-type]
+        bigger = grey.resize((width * 2, height * 2), PILImage.Resampling.LANCZOS)
+        found = zxing.read_barcodes(
+            zxing.ImageView(bigger.tobytes(), bigger.width, bigger.height, zxing.ImageFormat.Lum), formats=formats
+        )
     codes: list[Code] = []
     for barcode in found:
         text = str(barcode.text)[:MAX_PAYLOAD_CHARS]
