@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .brand import brand_in_host
+from .brand import brands_in_host
 from .detectors.base import Claim, Context
 from .lookalike import resemblance
 from .model import Kind, PhoneRole
@@ -93,20 +93,22 @@ def attribute(ctx: Context) -> Claim | None:
         if key in judged:
             continue
         judged.add(key)
-        for profile in knowledge.profiles:
-            if link.registrable_domain and profile.is_official_domain(link.registrable_domain):
-                if ctx.msg.kind is Kind.URL:  # "is this address really ameli's?": yes, and say so
-                    add(profile.id, link.unicode_host or link.host, "link")
-                continue
-            if link.registrable_domain and profile.is_unrelated_domain(link.registrable_domain):
-                continue
-            brand = brand_in_host(link.unicode_host or link.host, profile, knowledge.keywords.domain_words)
-            if brand:
-                add(profile.id, link.unicode_host or link.host, "link")
+        shown = link.unicode_host or link.host
+        branded = brands_in_host(shown, link.registrable_domain, knowledge.profiles, knowledge.keywords.domain_words)
+        if ctx.msg.kind is Kind.URL:
+            # "Is this address really ameli's?": its owner is named too (yes, and say so), in the profiles' order.
+            named = {profile_id for _, profile_id in branded}
+            rd = link.registrable_domain
+            for profile in knowledge.profiles:
+                if profile.id in named or (rd and profile.is_official_domain(rd)):
+                    add(profile.id, shown, "link")
+        else:
+            for _, profile_id in branded:
+                add(profile_id, shown, "link")
         if link.host:
-            imitated = resemblance(link.unicode_host or link.host, knowledge.profiles)
+            imitated = resemblance(shown, knowledge.profiles)
             if imitated is not None:
-                add(imitated.profile_id, link.unicode_host or link.host, "link")
+                add(imitated.profile_id, shown, "link")
     if not found:
         return None
     best = max(found.items(), key=lambda item: len(item[1][0]))

@@ -49,6 +49,7 @@ unknown word), ``vitalmed`` a clinic (``vital`` is no plural), ``impotsrec.com``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .extract.urls import public_suffix_list
@@ -86,6 +87,8 @@ def _neighbours() -> dict[str, str]:
 _SWAPS = _neighbours()
 _MEMO: dict[tuple[str, int, int], tuple[Profile, frozenset[str], str | None]] = {}
 _MEMO_LIMIT = 50_000
+_Branded = tuple[tuple[str, str], ...]  # (brand word, profile id), in the order of the profiles
+_HOST_MEMO: dict[tuple[str, str, int, int], tuple[Sequence[Profile], frozenset[str], _Branded]] = {}
 
 
 def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str] | None:
@@ -338,6 +341,32 @@ def brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> 
         _MEMO.clear()
     _MEMO[key] = (profile, domain_words, found)
     return found
+
+
+def brands_in_host(
+    host: str, registrable_domain: str, profiles: Sequence[Profile], domain_words: frozenset[str]
+) -> _Branded:
+    """(brand word, profile id) of each profile whose brand ``host`` carries, in the order of ``profiles``.
+
+    A profile's own domains and the domains it lists as unrelated (another body's) carry no brand of it. The
+    attribution and the link detector ask this about every host of a message: remembered per (host,
+    registrable domain) like ``brand_in_host``, which saves them a loop over the profiles.
+    """
+    key = (host, registrable_domain, id(profiles), id(domain_words))
+    hit = _HOST_MEMO.get(key)
+    if hit is not None and hit[0] is profiles and hit[1] is domain_words:
+        return hit[2]
+    found: list[tuple[str, str]] = []
+    for profile in profiles:
+        if profile.is_official_domain(registrable_domain) or profile.is_unrelated_domain(registrable_domain):
+            continue
+        brand = brand_in_host(host, profile, domain_words)
+        if brand:
+            found.append((brand, profile.id))
+    if len(_HOST_MEMO) >= _MEMO_LIMIT:
+        _HOST_MEMO.clear()
+    _HOST_MEMO[key] = (profiles, domain_words, tuple(found))
+    return tuple(found)
 
 
 @lru_cache(maxsize=16)

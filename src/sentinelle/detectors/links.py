@@ -16,14 +16,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
-from ..brand import brand_in_host
+from ..brand import brands_in_host
 from ..extract.urls import is_ip_host, public_suffix_list
 from ..lookalike import Resemblance, resemblance
 from ..model import Evidence, Kind, Link, LinkSource, Message
-from ..profiles import Profile
 from .base import ALL_KINDS, Context, Flags, register
 
 _STATE_SUFFIX = ".gouv.fr"
@@ -59,20 +58,6 @@ def _typed_host(link: Link, authority: str) -> str:
     typed = written.rsplit(":", 1)[0] if written.count(":") == 1 else written
     typed = typed.rstrip(".")
     return typed if typed.lower() in (link.host, shown) else shown
-
-
-def _brands_in_host(
-    shown_host: str, registrable_domain: str, profiles: Sequence[Profile], domain_words: frozenset[str]
-) -> list[tuple[str, str]]:
-    """(brand word, profile id) of each profile whose brand ``shown_host`` carries without being its domain."""
-    found: list[tuple[str, str]] = []
-    for profile in profiles:
-        if profile.is_official_domain(registrable_domain) or profile.is_unrelated_domain(registrable_domain):
-            continue
-        brand = brand_in_host(shown_host, profile, domain_words)
-        if brand:
-            found.append((brand, profile.id))
-    return found
 
 
 @register
@@ -113,7 +98,6 @@ class LinkDestinations:
         # A message repeats its hosts (a newsletter's twenty links to two sites): what depends on the host
         # alone is worked out once per host; the flags are still raised link by link, in order.
         host_facts: dict[str, tuple[bool, str, bool]] = {}
-        host_brands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for link in msg.links:
             if link.url[:5].lower() == "data:":
                 flag("LINK_DATA_URL", link.url[:40], link)
@@ -147,12 +131,7 @@ class LinkDestinations:
                 flag("LINK_OBFUSCATED", link.url[:80], link)
             if free_hosting:
                 flag("LINK_FREE_HOSTING", host, link)
-            shown = _shown_host(link)
-            brands = host_brands.get((shown, link.registrable_domain))
-            if brands is None:
-                brands = host_brands[shown, link.registrable_domain] = _brands_in_host(
-                    shown, link.registrable_domain, k.profiles, k.keywords.domain_words
-                )
+            brands = brands_in_host(_shown_host(link), link.registrable_domain, k.profiles, k.keywords.domain_words)
             for brand, profile_id in brands:
                 if len(brand_hits) < _MAX_OBSERVED:
                     brand_hits.append((link, brand, profile_id))
