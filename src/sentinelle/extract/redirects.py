@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -63,6 +63,11 @@ def unwrap(url: str) -> tuple[str, str | None]:
     """The real target of a wrapped link and the wrapper's name (``None`` when the link is not wrapped)."""
     if "?" not in url and "/v3/__" not in url:
         return url, None  # fast path: every decoder (``_decode``) reads the query or a Proofpoint v3 path
+    return _unwrap(url)
+
+
+@lru_cache(maxsize=4096)  # a tracked link recurs in a message's text and HTML versions, and across a campaign
+def _unwrap(url: str) -> tuple[str, str | None]:
     via: str | None = None
     for _ in range(_MAX_DEPTH):
         try:
