@@ -43,6 +43,8 @@ def _models() -> tuple[TextModel, TextModel]:
 
 
 def _same(folded: str, subject: str, compiled: TextModel, python: TextModel) -> None:
+    blanked = textmodel._blank_lines(folded, int(FEATURES["max_chars"]))
+    assert blanked == textmodel.python_blank_lines(folded, int(FEATURES["max_chars"]))
     assert tokens(folded) == python_tokens(folded)
     toks = python_tokens(folded)
     assert token_offsets(folded, toks, len(toks)) == python_token_offsets(folded, toks, len(toks))
@@ -62,14 +64,15 @@ def test_the_compiled_loops_are_built() -> None:
 
 # Characters chosen to reach every branch: white space Python knows (\x1c-\x1f, \x85, \u2028, \u3000), word
 # characters of other scripts and numbers (Arabic-Indic digits, superscripts, Roman numerals), the underscore,
-# the placeholder triggers (. / @ [ ] : www), a lone surrogate, an emoji, combining marks, the folded quote.
+# the placeholder triggers (. / @ [ ] : www), quote markers and date-line cues at line starts, a lone surrogate,
+# an emoji, combining marks, the folded quote.
 # Not the placeholders themselves (\x01, \x02): message text never holds them (``clean_text`` turns control
 # characters into spaces), and where it would, Python's ``token_offsets`` could not tell them from a link.
 _ALPHABET = st.sampled_from(
     list("abcdeflmorstuvwz019_ .,;:!?'\"-/@[]()<>#\n\t")
     + ["\x1c", "\x1f", "\x85", "\u2028", "\u3000", "\u00a0", "\x04"]
     + ["\u0663", "\u00b2", "\u2167", "\u00e9", "\u0301", "\u0430", "\u4e2d", "\ud800", "\U0001f600", "\u00df"]
-    + ["www.", "http://", "ameli.fr", "x@y.fr", "[.]", "> ", "\ndate: ", "le: "]
+    + ["www.", "http://", "ameli.fr", "x@y.fr", "[.]", "> ", "\n>", "\ndate: ", "le: ", "\nsent\t:", "\n le :"]
 )
 _TEXT = st.lists(_ALPHABET, max_size=120).map("".join)
 
@@ -95,6 +98,9 @@ def test_compiled_and_python_agree_on_generated_text(text: str, subject: str) ->
         "ameli.fr amelie[.]fr x@y a@b.c fin. point.:: /chemin http://a",
         "\ud800\udfff \ud83d lone surrogates",
         "tel 06 12 34 56 78, montant 123,45 \u0663\u0664 \u00b2",
+        # the widest characters only in blanked lines: the blanked text is narrower (equality checks the kind)
+        "date: \u4e2d\u00e9\nabc def",
+        "> \U0001f600 cite\n\t>>\t> encore\nenvoye :\u00e9\nle mot",
     ],
 )
 def test_compiled_and_python_agree_on_edges(text: str) -> None:

@@ -139,22 +139,140 @@ token_string(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ss
     return out;
 }
 
-/* Append a token (stealing the reference) and, when wanted, its offsets; -1 on error. */
+/* ---------------------------------------------------------------- blanking (textmodel._blank_lines) */
+
+static inline int
+is_blank(Py_UCS4 c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Does a date-line word ("date", "sent", "envoye", "le") followed by [ \t]* and ":" start at i? */
 static int
-emit(PyObject *tokens, PyObject *offsets, PyObject *tok, Py_ssize_t start, Py_ssize_t end)
+date_cue_at(int kind, const void *data, Py_ssize_t i, Py_ssize_t end)
+{
+    static const char *words[] = {"date", "sent", "envoye", "le"};
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+        Py_ssize_t k = i;
+        const char *p = words[w];
+        while (*p && k < end && PyUnicode_READ(kind, data, k) == (Py_UCS4)(unsigned char)*p) {
+            p++;
+            k++;
+        }
+        if (*p)
+            continue;
+        while (k < end && is_blank(PyUnicode_READ(kind, data, k)))
+            k++;
+        if (k < end && PyUnicode_READ(kind, data, k) == ':')
+            return 1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(blank_doc,
+"blank(text, max_chars)\n--\n\n"
+"textmodel._blank_lines: ``text`` cut to ``max_chars``, each line's quote markers (leading '>' runs) and each\n"
+"date line ('date:', 'sent:', 'envoye:', 'le:' at a line start) made spaces, offsets kept.");
+
+static PyObject *
+blank(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "Un:blank", &text, &max_chars))
+        return NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (max_chars < 0)
+        max_chars = 0;
+    if (len > max_chars)
+        len = max_chars;
+    PyObject *cut = PyUnicode_Substring(text, 0, len);
+    if (cut == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(cut);
+    const void *data = PyUnicode_DATA(cut);
+    void *copy = NULL;  /* written only when something is blanked */
+    for (Py_ssize_t start = 0; start < len;) {
+        Py_ssize_t stop = start;
+        while (stop < len && PyUnicode_READ(kind, data, stop) != '\n')
+            stop++;
+        /* quote markers: ^[ \t]*(?:>[ \t>]*)+ */
+        Py_ssize_t k = start;
+        while (k < stop && is_blank(PyUnicode_READ(kind, data, k)))
+            k++;
+        Py_ssize_t quoted = start;
+        if (k < stop && PyUnicode_READ(kind, data, k) == '>') {
+            quoted = k;
+            while (quoted < stop) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, quoted);
+                if (!is_blank(c) && c != '>')
+                    break;
+                quoted++;
+            }
+            k = quoted;
+            while (k < stop && is_blank(PyUnicode_READ(kind, data, k)))
+                k++;
+        }
+        /* then a date line, read after the quote markers: ^[ \t]*(?:date|sent|envoye|le)[ \t]*:[^\n]* */
+        Py_ssize_t blank_to = date_cue_at(kind, data, k, stop) ? stop : quoted;
+        if (blank_to > start) {
+            if (copy == NULL) {
+                copy = PyMem_Malloc((size_t)(len * kind) + 1);
+                if (copy == NULL) {
+                    Py_DECREF(cut);
+                    return PyErr_NoMemory();
+                }
+                memcpy(copy, data, (size_t)(len * kind));
+            }
+            for (Py_ssize_t i = start; i < blank_to; i++)
+                PyUnicode_WRITE(kind, copy, i, ' ');
+        }
+        start = stop + 1;
+    }
+    if (copy == NULL)
+        return cut;
+    /* FromKindAndData gives the canonical (narrowest) string again: blanking may remove the widest character */
+    PyObject *out = PyUnicode_FromKindAndData(kind, copy, len);
+    PyMem_Free(copy);
+    Py_DECREF(cut);
+    return out;
+}
+
+/* Token spans, as pairs of Py_ssize_t (returned packed in bytes: one object instead of a tuple per token). */
+typedef struct {
+    Py_ssize_t *items;
+    Py_ssize_t used, size;
+} Spans;
+
+static int
+spans_add(Spans *spans, Py_ssize_t start, Py_ssize_t end)
+{
+    if (spans->used + 2 > spans->size) {
+        Py_ssize_t size = spans->size ? 2 * spans->size : 512;
+        Py_ssize_t *items = PyMem_Realloc(spans->items, sizeof(Py_ssize_t) * (size_t)size);
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        spans->items = items;
+        spans->size = size;
+    }
+    spans->items[spans->used++] = start;
+    spans->items[spans->used++] = end;
+    return 0;
+}
+
+/* Append a token (stealing the reference) and, when wanted, its span; -1 on error. */
+static int
+emit(PyObject *tokens, Spans *spans, PyObject *tok, Py_ssize_t start, Py_ssize_t end)
 {
     if (tok == NULL)
         return -1;
     int rc = PyList_Append(tokens, tok);
     Py_DECREF(tok);
-    if (rc < 0 || offsets == NULL)
+    if (rc < 0 || spans == NULL)
         return rc;
-    PyObject *span = Py_BuildValue("(nn)", start, end);
-    if (span == NULL)
-        return -1;
-    rc = PyList_Append(offsets, span);
-    Py_DECREF(span);
-    return rc;
+    return spans_add(spans, start, end);
 }
 
 PyDoc_STRVAR(tokenize_doc,
@@ -162,8 +280,8 @@ PyDoc_STRVAR(tokenize_doc,
 "The model's tokens of ``text`` (already cut and blanked by textmodel._blank_lines): white-space-delimited\n"
 "chunks, each either replaced by ``placeholder(chunk)`` when that returns a string, or cut into runs of word\n"
 "characters and single other characters, ASCII digits 1-9 as 0; at most ``max_tokens``. With ``offsets``,\n"
-"returns (tokens, [(start, end), ...]) where each span is the token's place in ``text`` (a placeholder's span\n"
-"is its whole chunk).");
+"returns (tokens, spans): spans are bytes holding start, end, start, end... as C Py_ssize_t (memoryview format\n"
+"'n'), each token's place in ``text`` (a placeholder's span is its whole chunk).");
 
 static PyObject *
 tokenize(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
@@ -179,8 +297,9 @@ tokenize(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     PyObject *tokens = PyList_New(0);
-    PyObject *offsets = want_offsets ? PyList_New(0) : NULL;
-    if (tokens == NULL || (want_offsets && offsets == NULL))
+    Spans spans_buffer = {NULL, 0, 0};
+    Spans *offsets = want_offsets ? &spans_buffer : NULL;
+    if (tokens == NULL)
         goto error;
     Py_ssize_t i = 0;
     while (i < len && PyList_GET_SIZE(tokens) < max_tokens) {
@@ -226,13 +345,20 @@ tokenize(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     }
     if (!want_offsets)
         return tokens;
-    PyObject *pair = PyTuple_Pack(2, tokens, offsets);
+    PyObject *packed = PyBytes_FromStringAndSize((const char *)spans_buffer.items,
+                                                 (Py_ssize_t)sizeof(Py_ssize_t) * spans_buffer.used);
+    PyMem_Free(spans_buffer.items);
+    if (packed == NULL) {
+        Py_DECREF(tokens);
+        return NULL;
+    }
+    PyObject *pair = PyTuple_Pack(2, tokens, packed);
     Py_DECREF(tokens);
-    Py_DECREF(offsets);
+    Py_DECREF(packed);
     return pair;
 error:
     Py_XDECREF(tokens);
-    Py_XDECREF(offsets);
+    PyMem_Free(spans_buffer.items);
     return NULL;
 }
 
@@ -590,6 +716,7 @@ static PyTypeObject ScorerType = {
 
 static PyMethodDef module_methods[] = {
     {"tokenize", (PyCFunction)(void (*)(void))tokenize, METH_VARARGS | METH_KEYWORDS, tokenize_doc},
+    {"blank", (PyCFunction)blank, METH_VARARGS, blank_doc},
     {NULL, NULL, 0, NULL},
 };
 

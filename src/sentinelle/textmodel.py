@@ -106,6 +106,13 @@ def _blank(match: re.Match[str]) -> str:
 
 def _blank_lines(folded: str, max_chars: int) -> str:
     """The text cut to ``max_chars`` with quote markers and date lines blanked (offsets kept)."""
+    if _compiled is not None:
+        return _compiled.blank(folded, max_chars)
+    return python_blank_lines(folded, max_chars)
+
+
+def python_blank_lines(folded: str, max_chars: int) -> str:
+    """``_blank_lines`` in Python: the specification the compiled ``blank`` follows."""
     text = folded[:max_chars]
     if ">" in text:
         text = _QUOTE.sub(_blank, text)
@@ -139,7 +146,7 @@ def tokens(folded: str) -> list[str]:
 
 def python_tokens(folded: str) -> list[str]:
     """``tokens`` in Python: the specification the compiled tokenizer follows."""
-    chunks = _blank_lines(folded, FEATURES["max_chars"]).split()
+    chunks = python_blank_lines(folded, FEATURES["max_chars"]).split()
     for i, chunk in enumerate(chunks):
         if "." in chunk or "/" in chunk or "@" in chunk:
             ph = _placeholder(chunk)
@@ -164,14 +171,20 @@ def token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[in
     (``tests/test_text_model.py`` checks them against the text)."""
     if _compiled is not None:
         blanked = _blank_lines(folded, FEATURES["max_chars"])
-        _, spans = _compiled.tokenize(blanked, min(count, FEATURES["max_tokens"]), _placeholder, offsets=True)
-        return spans
+        _, packed = _compiled.tokenize(blanked, min(count, FEATURES["max_tokens"]), _placeholder, offsets=True)
+        return _unpack_spans(packed)
     return python_token_offsets(folded, toks, count)
+
+
+def _unpack_spans(packed: bytes) -> list[tuple[int, int]]:
+    """The compiled tokenizer's spans (start, end, start, end... as C ``Py_ssize_t``) as pairs."""
+    flat = memoryview(packed).cast("n")
+    return list(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def python_token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[int, int]]:
     """``token_offsets`` in Python: the specification the compiled tokenizer follows."""
-    text = _blank_lines(folded, FEATURES["max_chars"]).translate(_DIGITS)
+    text = python_blank_lines(folded, FEATURES["max_chars"]).translate(_DIGITS)
     find, size = text.find, len(text)
     out: list[tuple[int, int]] = []
     end = 0
@@ -231,6 +244,9 @@ class Assessment:
     # evidence quotes the words that weighed most, and reading them again cost as much as the assessment.
     text_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
     text_entries: tuple[tuple[float, int, int], ...] = field(default=(), repr=False, compare=False)
+    # With the compiled loops: where each text token lies in the text (``_unpack_spans`` format), found while
+    # tokenising, so that quoting the phrases does not tokenise again.
+    text_spans: bytes = field(default=b"", repr=False, compare=False)
 
 
 class TextModel:
@@ -308,7 +324,12 @@ class TextModel:
     def assess(self, folded: str, folded_subject: str = "") -> Assessment:
         """``folded``: the folded text (subject line first, as ``Context.text``); ``folded_subject``: the folded
         subject alone, when the message has one (e-mails), for ``subject_tokens``."""
-        toks = tokens(folded)
+        spans = b""
+        if self._scorer is not None and _compiled is not None:
+            blanked = _compiled.blank(folded, FEATURES["max_chars"])
+            toks, spans = _compiled.tokenize(blanked, FEATURES["max_tokens"], _placeholder, offsets=True)
+        else:
+            toks = tokens(folded)
         if len(toks) < MIN_TOKENS:
             return Assessment(self.calibrate(self.bias), self.bias, len(toks))
         own = len(toks)
@@ -316,7 +337,7 @@ class TextModel:
             toks += subject_tokens(folded_subject)
         if self._scorer is not None:  # top_phrases asks the compiled memo again: nothing to keep
             raw = self.raw_score(toks)
-            return Assessment(self.calibrate(raw), raw, len(toks), tuple(toks[:own]))
+            return Assessment(self.calibrate(raw), raw, len(toks), tuple(toks[:own]), text_spans=spans)
         entries = self._entries(toks)
         raw = self._raw(entries)
         return Assessment(self.calibrate(raw), raw, len(toks), tuple(toks[:own]), tuple(entries[:own]))
@@ -344,6 +365,9 @@ class TextModel:
             chosen = self._python_windows(toks, entries or self._entries(toks), limit)
         if not chosen:
             return []
+        if assessment is not None and assessment.text_spans:
+            flat = memoryview(assessment.text_spans).cast("n")
+            return [(flat[2 * i], flat[2 * j - 1], value) for i, j, value in chosen]
         offsets = token_offsets(folded, toks, max(j for _, j, _ in chosen))
         return [(offsets[i][0], offsets[j - 1][1], value) for i, j, value in chosen]
 
