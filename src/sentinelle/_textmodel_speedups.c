@@ -238,9 +238,9 @@ blank(PyObject *Py_UNUSED(module), PyObject *args)
     return out;
 }
 
-/* Token spans, as pairs of Py_ssize_t (returned packed in bytes: one object instead of a tuple per token). */
+/* Token spans, as pairs of int64 (returned packed in bytes: one object instead of a tuple per token). */
 typedef struct {
-    Py_ssize_t *items;
+    int64_t *items;
     Py_ssize_t used, size;
 } Spans;
 
@@ -249,7 +249,7 @@ spans_add(Spans *spans, Py_ssize_t start, Py_ssize_t end)
 {
     if (spans->used + 2 > spans->size) {
         Py_ssize_t size = spans->size ? 2 * spans->size : 512;
-        Py_ssize_t *items = PyMem_Realloc(spans->items, sizeof(Py_ssize_t) * (size_t)size);
+        int64_t *items = PyMem_Realloc(spans->items, sizeof(int64_t) * (size_t)size);
         if (items == NULL) {
             PyErr_NoMemory();
             return -1;
@@ -280,8 +280,8 @@ PyDoc_STRVAR(tokenize_doc,
 "The model's tokens of ``text`` (already cut and blanked by textmodel._blank_lines): white-space-delimited\n"
 "chunks, each either replaced by ``placeholder(chunk)`` when that returns a string, or cut into runs of word\n"
 "characters and single other characters, ASCII digits 1-9 as 0; at most ``max_tokens``. With ``offsets``,\n"
-"returns (tokens, spans): spans are bytes holding start, end, start, end... as C Py_ssize_t (memoryview format\n"
-"'n'), each token's place in ``text`` (a placeholder's span is its whole chunk).");
+"returns (tokens, spans): spans are bytes holding start, end, start, end... as native int64 (memoryview format\n"
+"'q'), each token's place in ``text`` (a placeholder's span is its whole chunk).");
 
 static PyObject *
 tokenize(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
@@ -346,7 +346,7 @@ tokenize(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
     if (!want_offsets)
         return tokens;
     PyObject *packed = PyBytes_FromStringAndSize((const char *)spans_buffer.items,
-                                                 (Py_ssize_t)sizeof(Py_ssize_t) * spans_buffer.used);
+                                                 (Py_ssize_t)sizeof(int64_t) * spans_buffer.used);
     PyMem_Free(spans_buffer.items);
     if (packed == NULL) {
         Py_DECREF(tokens);

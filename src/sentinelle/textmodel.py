@@ -177,8 +177,8 @@ def token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[in
 
 
 def _unpack_spans(packed: bytes) -> list[tuple[int, int]]:
-    """The compiled tokenizer's spans (start, end, start, end... as C ``Py_ssize_t``) as pairs."""
-    flat = memoryview(packed).cast("n")
+    """The compiled tokenizer's spans (start, end, start, end... as native int64) as pairs."""
+    flat = memoryview(packed).cast("q")
     return list(zip(flat[0::2], flat[1::2], strict=True))
 
 
@@ -366,7 +366,7 @@ class TextModel:
         if not chosen:
             return []
         if assessment is not None and assessment.text_spans:
-            flat = memoryview(assessment.text_spans).cast("n")
+            flat = memoryview(assessment.text_spans).cast("q")
             return [(flat[2 * i], flat[2 * j - 1], value) for i, j, value in chosen]
         offsets = token_offsets(folded, toks, max(j for _, j, _ in chosen))
         return [(offsets[i][0], offsets[j - 1][1], value) for i, j, value in chosen]
