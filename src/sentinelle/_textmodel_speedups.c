@@ -368,6 +368,20 @@ error:
 #define BIGRAM_MIX 0x9E3779B1ull
 #define BIGRAM_MUL 0x85EBCA6Bull
 
+/* The memo of token entries: an open-addressing table in one block, probed by the token's own hash (the CRC-32
+ * it needs anyway) and confirmed on the token's UTF-8 bytes, so a hit reads one 32-byte slot. A dict of str to a
+ * tuple of a float and an int read five or six objects scattered in memory per token: with 200,000 tokens
+ * remembered, those cache misses made the lookups cost 70 us an e-mail. Tokens longer than SLOT_BYTES bytes
+ * (rare: 6 in 10,000 corpus tokens) are computed each time. */
+#define SLOT_BYTES 19
+
+typedef struct {
+    double sum;
+    uint32_t own;
+    uint8_t len;   /* 0: empty slot */
+    unsigned char bytes[SLOT_BYTES];
+} Slot;
+
 typedef struct {
     PyObject_HEAD
     Py_buffer weights;     /* float32, 2**bits of them */
@@ -376,7 +390,9 @@ typedef struct {
     int ngrams[MAX_NGRAMS];
     int n_ngrams;
     uint32_t salt_crc;     /* zlib.crc32(b"\x03"): a token's own hash starts from it */
-    PyObject *cache;       /* token -> (sum of its weights: float, its own hash: int) */
+    Slot *slots;           /* allocated on first use */
+    size_t slot_mask;      /* slots - 1, a power of two minus one, at least twice the limit */
+    Py_ssize_t used;       /* tokens remembered */
     Py_ssize_t cache_limit;
 } Scorer;
 
@@ -395,11 +411,17 @@ bigram_bucket(const Scorer *s, uint32_t left, uint32_t right)
     return (uint32_t)(h >> 7) & s->mask;
 }
 
-/* textmodel.token_features and the sum TextModel._token makes of it: the token's own hash, its weight, then
- * the weights of its character n-grams (padded with a space each side), n in the configured order. */
+/* The token's (weight sum, own hash): textmodel.token_features and the sum TextModel._token makes of it (the
+ * token's own hash and weight, then the weights of its character n-grams, padded with a space each side, n in
+ * the configured order), from the memo when the token is there. The memo is emptied when it reaches its
+ * limit, as TextModel._token does. */
 static int
-features(const Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
+entry(Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
 {
+    if (!PyUnicode_Check(tok)) {
+        PyErr_SetString(PyExc_TypeError, "tokens must be str");
+        return -1;
+    }
     int kind = PyUnicode_KIND(tok);
     const void *data = PyUnicode_DATA(tok);
     Py_ssize_t len = PyUnicode_GET_LENGTH(tok);
@@ -429,7 +451,30 @@ features(const Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
     offs[len + 1] = b;
     bytes[b++] = ' ';
     offs[len + 2] = b;
-    uint32_t own = crc32_update(s->salt_crc, bytes + 1, offs[len + 1] - 1);
+    const unsigned char *token_bytes = bytes + 1;
+    Py_ssize_t n_bytes = offs[len + 1] - 1;
+    uint32_t own = crc32_update(s->salt_crc, token_bytes, n_bytes);
+    int memo = n_bytes > 0 && n_bytes <= SLOT_BYTES;
+    Slot *slot = NULL;
+    if (memo && s->slots == NULL) {
+        s->slots = PyMem_Calloc(s->slot_mask + 1, sizeof(Slot));
+        if (s->slots == NULL)
+            memo = 0;  /* no memory for the memo: compute every time, still correct */
+    }
+    if (memo) {
+        size_t i = own & s->slot_mask;
+        for (;;) {
+            slot = &s->slots[i];
+            if (slot->len == 0)
+                break;
+            if (slot->own == own && slot->len == n_bytes && memcmp(slot->bytes, token_bytes, (size_t)n_bytes) == 0) {
+                *sum_out = slot->sum;
+                *own_out = own;
+                goto done;
+            }
+            i = (i + 1) & s->slot_mask;
+        }
+    }
     double sum = 0.0;
     sum += weight(s, own);
     if (len > 1) {
@@ -439,42 +484,71 @@ features(const Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
                 sum += weight(s, crc32_update(0, bytes + offs[i], offs[i + n] - offs[i]));
         }
     }
+    *sum_out = sum;
+    *own_out = own;
+    if (memo) {
+        if (s->used >= s->cache_limit) {
+            memset(s->slots, 0, (s->slot_mask + 1) * sizeof(Slot));
+            s->used = 0;
+            slot = &s->slots[own & s->slot_mask];  /* the table is empty: the home slot is free */
+        }
+        slot->sum = sum;
+        slot->own = own;
+        slot->len = (uint8_t)n_bytes;
+        memcpy(slot->bytes, token_bytes, (size_t)n_bytes);
+        s->used++;
+    }
+done:
     if (bytes != stack_bytes) {
         PyMem_Free(bytes);
         PyMem_Free(offs);
     }
-    *sum_out = sum;
-    *own_out = own;
     return 0;
 }
 
-/* The token's (weight sum, own hash), from the cache or computed and remembered (the cache is emptied when it
- * reaches its limit, as TextModel._token does). */
-static int
-entry(Scorer *s, PyObject *tok, double *sum, uint32_t *own)
+/* A token's own hash alone (no memo, no n-grams), to prefetch its memo slot and its pair's weight while the
+ * earlier tokens are looked up: the lookups are cache misses in a 16 MB memo and a 1 MB weight table, and
+ * asking for the lines ahead lets the memory fetch them together (raw_sums, profiled over the corpus: 45 -> 19 us an e-mail). CRC-32 is
+ * chained one character's bytes at a time, which gives the CRC of the whole string. */
+static uint32_t
+own_hash(const Scorer *s, PyObject *tok)
 {
-    if (!PyUnicode_Check(tok)) {
-        PyErr_SetString(PyExc_TypeError, "tokens must be str");
-        return -1;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(tok);
+    if (PyUnicode_IS_ASCII(tok))
+        return crc32_update(s->salt_crc, PyUnicode_DATA(tok), len);
+    int kind = PyUnicode_KIND(tok);
+    const void *data = PyUnicode_DATA(tok);
+    uint32_t crc = s->salt_crc;
+    unsigned char buf[4];
+    for (Py_ssize_t i = 0; i < len; i++)
+        crc = crc32_update(crc, buf, utf8_put(PyUnicode_READ(kind, data, i), buf));
+    return crc;
+}
+
+#if defined(__GNUC__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)(address))
+#endif
+
+/* Prefetch the memo slots and pair weights ``items`` will need; -1 (TypeError) when one is not a str. */
+static int
+prefetch(const Scorer *s, PyObject **items, Py_ssize_t n)
+{
+    uint32_t previous = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(items[i])) {
+            PyErr_SetString(PyExc_TypeError, "tokens must be str");
+            return -1;
+        }
+        uint32_t own = own_hash(s, items[i]);
+        if (s->slots != NULL)
+            PREFETCH(&s->slots[own & s->slot_mask]);
+        if (i > 0)
+            PREFETCH((const float *)s->weights.buf + bigram_bucket(s, previous, own));
+        previous = own;
     }
-    PyObject *hit = PyDict_GetItemWithError(s->cache, tok);
-    if (hit != NULL) {
-        *sum = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(hit, 0));
-        *own = (uint32_t)PyLong_AsUnsignedLong(PyTuple_GET_ITEM(hit, 1));
-        return 0;
-    }
-    if (PyErr_Occurred())
-        return -1;
-    if (features(s, tok, sum, own) < 0)
-        return -1;
-    if (PyDict_GET_SIZE(s->cache) >= s->cache_limit)
-        PyDict_Clear(s->cache);
-    PyObject *value = Py_BuildValue("(dk)", *sum, (unsigned long)*own);
-    if (value == NULL)
-        return -1;
-    int rc = PyDict_SetItem(s->cache, tok, value);
-    Py_DECREF(value);
-    return rc;
+    return 0;
 }
 
 static int
@@ -526,9 +600,21 @@ Scorer_init(Scorer *self, PyObject *args, PyObject *kwargs)
     self->n_ngrams = (int)count;
     const unsigned char salt = 0x03;
     self->salt_crc = crc32_update(0, &salt, 1);
-    self->cache_limit = cache_limit > 0 ? cache_limit : 1;
-    Py_XSETREF(self->cache, PyDict_New());
-    return self->cache == NULL ? -1 : 0;
+    if (cache_limit < 1)
+        cache_limit = 1;
+    if (cache_limit > ((Py_ssize_t)1 << 26)) {
+        PyErr_SetString(PyExc_ValueError, "cache_limit too large");
+        return -1;
+    }
+    size_t slots = 4;
+    while (slots < 2 * (size_t)cache_limit)
+        slots *= 2;
+    PyMem_Free(self->slots);
+    self->slots = NULL;
+    self->slot_mask = slots - 1;
+    self->used = 0;
+    self->cache_limit = cache_limit;
+    return 0;
 }
 
 static void
@@ -536,7 +622,7 @@ Scorer_dealloc(Scorer *self)
 {
     if (self->has_weights)
         PyBuffer_Release(&self->weights);
-    Py_XDECREF(self->cache);
+    PyMem_Free(self->slots);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -552,6 +638,10 @@ Scorer_raw_sums(Scorer *self, PyObject *tokens)
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
+    if (prefetch(self, items, n) < 0) {
+        Py_DECREF(seq);
+        return NULL;
+    }
     double token_sum = 0.0, pair_sum = 0.0;
     uint32_t previous = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -613,6 +703,8 @@ Scorer_top_windows(Scorer *self, PyObject *args)
         PyErr_NoMemory();
         goto done;
     }
+    if (prefetch(self, items, n) < 0)
+        goto done;
     uint32_t previous = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         double sum;
@@ -688,7 +780,7 @@ done:
 static PyObject *
 Scorer_cache_size(Scorer *self, PyObject *Py_UNUSED(ignored))
 {
-    return PyLong_FromSsize_t(PyDict_GET_SIZE(self->cache));
+    return PyLong_FromSsize_t(self->used);
 }
 
 static PyMethodDef Scorer_methods[] = {
