@@ -13,6 +13,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .netloc import hostname_of, http_netloc
+
 _MAX_DEPTH = 3
 
 
@@ -36,6 +38,17 @@ def wrappers() -> tuple[Wrapper, ...]:
         Wrapper(w["name"], w["host_suffix"], w.get("path_prefix", ""), w["decoder"], tuple(w.get("params", [])))
         for w in tomllib.loads(raw)["wrappers"]
     )
+
+
+@cache
+def _wrapper_suffixes() -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(w.host_suffix for w in wrappers()), tuple("." + w.host_suffix for w in wrappers())
+
+
+def _wrapper_host(host: str) -> bool:
+    """True when some wrapper's host matches ``host`` (``Wrapper.matches`` without the path test)."""
+    names, endings = _wrapper_suffixes()
+    return host in names or host.endswith(endings)
 
 
 def _decode(wrapper: Wrapper, url: str, query: str, path: str) -> str | None:
@@ -70,6 +83,9 @@ def unwrap(url: str) -> tuple[str, str | None]:
 def _unwrap(url: str) -> tuple[str, str | None]:
     via: str | None = None
     for _ in range(_MAX_DEPTH):
+        netloc = http_netloc(url)
+        if netloc is not None and not _wrapper_host(hostname_of(netloc).lower()):
+            break  # the common case, an ordinary link: no need to split the whole URL
         try:
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()

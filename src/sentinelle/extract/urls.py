@@ -24,6 +24,7 @@ import idna
 from publicsuffixlist import PublicSuffixList
 
 from ..model import Link, LinkSource
+from .netloc import hostname_of, http_netloc
 from .redirects import unwrap
 from .suffixes import SuffixList
 
@@ -87,12 +88,18 @@ def is_ip_host(host: str) -> bool:
 @lru_cache(maxsize=4096)  # the same URLs recur in a message's text and HTML versions, and across a campaign
 def split_url(url: str) -> UrlParts | None:
     """Host, registrable domain and user-info flag of a URL, or ``None`` if it has no usable host."""
-    try:
-        parts = urlsplit(url if "://" in url[:12] else "http://" + url)
-        netloc = parts.netloc
-        hostname = parts.hostname
-    except ValueError:
-        return None
+    if "://" not in url[:12]:
+        url = "http://" + url
+    netloc = http_netloc(url)
+    if netloc is not None:
+        hostname: str | None = hostname_of(netloc)  # normalise_host lowers it, as urlsplit's hostname would
+    else:
+        try:
+            parts = urlsplit(url)  # another scheme, an IPv6 literal, a non-ASCII name...
+            netloc = parts.netloc
+            hostname = parts.hostname
+        except ValueError:
+            return None
     if not hostname:
         return None
     host, unicode_host = normalise_host(hostname)
