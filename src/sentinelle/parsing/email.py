@@ -202,7 +202,52 @@ def _parse_email(data: bytes, *, limits: Limits, callback_cues: tuple[str, ...],
     return builder.finish(headers, callback_cues=callback_cues, known_short=known_short)
 
 
-def _single_part(data: bytes, policy: Policy) -> MimeMessage | None:
+_CONTENT_FIELDS = frozenset(["content-type", "content-disposition", "content-transfer-encoding"])
+
+
+class _ContentFields(MimeMessage):
+    """A part's Content-Type, Content-Disposition and Content-Transfer-Encoding fields in a message of their own.
+
+    ``Message``'s accessors scan every field of the part for each question, lowering every name (a top-level
+    part holds about 40 fields and is asked half a dozen questions), and parse a field's parameters again for
+    each parameter asked (file name, charset, boundary). Here the three fields are copied once, in order,
+    with the part's default type, and each field's parameter list is kept after its first parsing: the
+    standard methods then give their own answers (RFC 2231, odd quoting and errors included) for less
+    (``tests/parsing/test_content_fields.py`` compares them on random fields).
+    """
+
+    def __init__(self, part: MimeMessage) -> None:
+        super().__init__(policy=part.policy)
+        for name, value in part.raw_items():
+            if name.lower() in _CONTENT_FIELDS:
+                self.set_raw(name, value)
+        self.set_default_type(part.get_default_type())
+        self._params: dict[str, object] = {}
+
+    def _get_params_preserve(self, failobj: object, header: str) -> object:
+        """``Message._get_params_preserve``, remembered per field (its callers never change the list)."""
+        key = header.lower()
+        params = self._params.get(key)
+        if params is None:
+            params = super()._get_params_preserve(failobj, header)  # type: ignore[misc]
+            if params is failobj:  # no such field: nothing to remember
+                return failobj
+            self._params[key] = params
+        return params
+
+
+_Views = dict[int, tuple[MimeMessage, _ContentFields]]
+
+
+def _fields(part: MimeMessage, views: _Views) -> _ContentFields:
+    """The ``_ContentFields`` of a part, made once per part (the part is kept with it: its id stays its own)."""
+    known = views.get(id(part))
+    if known is None:
+        known = views[id(part)] = (part, _ContentFields(part))
+    return known[1]
+
+
+def _single_part(data: bytes, policy: Policy, views: _Views | None = None) -> MimeMessage | None:
     """The MIME tree of a plain, well-formed message, or None for anything else (then the standard parser).
 
     The feed parser walks the body line by line, testing each line against the boundaries, even where it
@@ -217,6 +262,8 @@ def _single_part(data: bytes, policy: Policy) -> MimeMessage | None:
     """
     if policy is not email_policy.compat32:
         return None
+    if views is None:
+        views = {}
     text = data.decode("ascii", "surrogateescape")
     if "\r" in text and _BARE_CR.search(text):
         return None
@@ -226,13 +273,13 @@ def _single_part(data: bytes, policy: Policy) -> MimeMessage | None:
     if root is None:
         return None
     msg, body = root
-    maintype = msg.get_content_maintype()
+    maintype = _fields(msg, views).get_content_maintype()
     if maintype == "message":
         return None
     if maintype != "multipart":
         msg.set_payload(text[body:])
         return msg
-    return msg if _multipart(msg, text, body, len(text), policy, 1) else None
+    return msg if _multipart(msg, text, body, len(text), policy, 1, views) else None
 
 
 def _headed_part(text: str, start: int, stop: int, policy: Policy) -> tuple[MimeMessage, int] | None:
@@ -252,13 +299,16 @@ def _headed_part(text: str, start: int, stop: int, policy: Policy) -> tuple[Mime
         msg.set_unixfrom(first.rstrip("\r\n"))
     # compat32's ``header_source_parse``: the name before the first colon, the value with its blanks after the
     # colon stripped, continuation lines kept with their line breaks, the final line break removed.
-    set_raw = msg.set_raw
-    for name, value in _HEADER_FIELD.findall(block, fields.end(1) if first is not None else 0):
-        set_raw(name, value.rstrip("\r\n"))
+    found = _HEADER_FIELD.findall(block, fields.end(1) if first is not None else 0)
+    if "\r" in block:  # without a CR, a value never ends with a line break: nothing to strip
+        found = [(name, value.rstrip("\r\n")) for name, value in found]
+    # The (name, value) pairs ``set_raw`` would append one call at a time (40 fields in a top-level part).
+    msg._headers.extend(found)  # type: ignore[attr-defined]
     return msg, end.end()
 
 
-def _multipart(msg: MimeMessage, text: str, body: int, stop: int, policy: Policy, depth: int) -> bool:
+def _multipart(msg: MimeMessage, text: str, body: int, stop: int, policy: Policy, depth: int,
+               views: _Views) -> bool:
     """Attach the parts of the multipart ``msg`` (body ``text[body:stop]``), as the feed parser would; False
     when the structure is anything else (then nothing is kept: the caller parses the message the standard way).
 
@@ -267,12 +317,13 @@ def _multipart(msg: MimeMessage, text: str, body: int, stop: int, policy: Policy
     After a nested multipart, as after a leaf, the line break before the next delimiter is cut (from its
     epilogue, an empty epilogue becoming ``None``).
     """
-    boundary = msg.get_boundary()
-    if boundary is None or msg.get_content_type() == "multipart/digest":
+    fields = _fields(msg, views)
+    boundary = fields.get_boundary()
+    if boundary is None or fields.get_content_type() == "multipart/digest":
         return False
     if "\n" in boundary or "\r" in boundary:  # a folded boundary never matches a line for the feed parser
         return False
-    if str(msg.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary"):
+    if str(fields.get("content-transfer-encoding", "8bit")).lower() not in ("7bit", "8bit", "binary"):
         return False
     marker = "--" + boundary
     delimiters: list[tuple[int, int]] = []  # (start of the delimiter line, start of the next line)
@@ -301,12 +352,13 @@ def _multipart(msg: MimeMessage, text: str, body: int, stop: int, policy: Policy
         if headed is None:
             return False
         part, part_body = headed
-        maintype = part.get_content_maintype()
+        maintype = _fields(part, views).get_content_maintype()
         if maintype == "message":
             return False
         if maintype != "multipart":
             part.set_payload(_without_final_eol(text[part_body:next_start]))
-        elif depth >= _FAST_PATH_DEPTH or not _multipart(part, text, part_body, next_start, policy, depth + 1):
+        elif depth >= _FAST_PATH_DEPTH or not _multipart(part, text, part_body, next_start, policy, depth + 1,
+                                                         views):
             return False
         elif part.epilogue:
             part.epilogue = _without_final_eol(part.epilogue)
@@ -354,6 +406,7 @@ class _Builder:
         self.pictures_skipped = 0
         self.media_extra_missing = False
         self.ocr_candidates: list[tuple[int, int, bytes]] = []  # (size, part index, payload) of pictures
+        self.views: _Views = {}  # each part's content fields (``_ContentFields``)
 
     def add(self, code: str, location: str | None = None, **params: object) -> None:
         """Record an anomaly; parameters are strings (the model's contract) without control characters."""
@@ -369,7 +422,7 @@ class _Builder:
             self.add("MIME_TOO_DEEP", limit=self.elimits.max_depth)
             return self._headers_only(data, policy)
         try:
-            single = _single_part(data, policy)
+            single = _single_part(data, policy, self.views)
             return single if single is not None else BytesParser(policy=policy).parsebytes(data)
         except RecursionError:
             # The feed parser recurses once per nested message/rfc822 level; no boundary to count before.
@@ -395,10 +448,13 @@ class _Builder:
             items = items[: self.elimits.max_headers]
         modern = msg.policy is not email_policy.compat32
         for name, value in items:
-            if (not modern and isinstance(value, str) and value.isascii() and "=?" not in value
-                    and "\n" not in value and "\r" not in value and "\x00" not in value):
-                out.append((name, value, value))  # most fields: nothing to decode, unfold or clean
-                continue
+            if not modern and isinstance(value, str) and value.isascii() and "\x00" not in value:
+                # Most fields: nothing to clean, at most a folded line to join (Received, DKIM...), then
+                # nothing to decode (the test comes after unfolding, as in the general case below).
+                plain = "".join(value.splitlines()) if "\n" in value or "\r" in value else value
+                if "=?" not in plain:
+                    out.append((name, plain, plain))
+                    continue
             # NUL never belongs in a header and breaks stores downstream (PostgreSQL text refuses it).
             name = _fix_surrogates(str(name)).replace("\x00", "")
             raw = _fix_surrogates(_unfold(str(value))).replace("\x00", "")
@@ -451,7 +507,7 @@ class _Builder:
                     self.add("MIME_TOO_DEEP", limit=self.elimits.max_depth)
                     too_deep = True
             else:
-                chosen = _shown_alternative(part, children)
+                chosen = _shown_alternative(part, children, self.views)
                 for pos in range(len(children) - 1, -1, -1):
                     stack.append((children[pos], depth + 1, shown and (chosen is None or pos == chosen)))
             self._record_defects(part, index)
@@ -470,12 +526,13 @@ class _Builder:
 
     def _leaf(self, part: MimeMessage, index: int, shown: bool) -> None:
         """A leaf part: body text (plain or HTML) or an attachment."""
-        ctype = _safe_content_type(part)
+        fields = _fields(part, self.views)
+        ctype = _safe_content_type(fields)
         maintype = ctype.split("/", 1)[0]
         if maintype == "multipart":  # a multipart without a usable boundary: the parser kept it as text
             ctype, maintype = "text/plain", "text"
-        disposition = _safe_disposition(part)
-        filename = self._filename(part)
+        disposition = _safe_disposition(fields)
+        filename = self._filename(fields)
         payload = self._payload(part, index)
         if _is_attachment(maintype, disposition, filename):
             self._attachment(part, index, ctype, filename, payload)
@@ -486,7 +543,7 @@ class _Builder:
 
     def _payload(self, part: MimeMessage, index: int) -> bytes:
         """Decoded bytes of a leaf (lenient base64 / quoted-printable), flagging unknown encodings."""
-        cte = str(part.get("content-transfer-encoding", "") or "").strip().lower()
+        cte = str(_fields(part, self.views).get("content-transfer-encoding", "") or "").strip().lower()
         if cte not in _KNOWN_CTE:
             self.add("BAD_TRANSFER_ENCODING", location=f"part{index}", part=index, encoding=cte[:40])
         try:
@@ -615,7 +672,7 @@ class _Builder:
     def _decode(self, part: MimeMessage, index: int, payload: bytes) -> str:
         """Bytes -> text with the declared charset; a missing, unknown or lying charset falls back."""
         try:
-            declared = part.get_content_charset()
+            declared = _fields(part, self.views).get_content_charset()
         except (ValueError, LookupError, UnicodeError, TypeError):
             declared = "?"
         codec = _codec(declared) if declared else None
@@ -880,26 +937,26 @@ def _children(part: MimeMessage) -> list[MimeMessage] | None:
     return None
 
 
-def _shown_alternative(part: MimeMessage, children: list[MimeMessage]) -> int | None:
+def _shown_alternative(part: MimeMessage, children: list[MimeMessage], views: _Views) -> int | None:
     """In multipart/alternative, the child a mail client displays: the last HTML one, else the last text.
 
     The check looks one level down so that multipart/related (HTML plus its images) counts as HTML.
     """
-    if _safe_content_type(part) != "multipart/alternative" or not children:
+    if _safe_content_type(_fields(part, views)) != "multipart/alternative" or not children:
         return None
     best, best_rank = len(children) - 1, -1
     for pos, child in enumerate(children):
-        rank = _alternative_rank(child)
+        rank = _alternative_rank(child, views)
         if rank >= best_rank:
             best, best_rank = pos, rank
     return best
 
 
-def _alternative_rank(part: MimeMessage) -> int:
+def _alternative_rank(part: MimeMessage, views: _Views) -> int:
     """2 for HTML (or a multipart holding HTML), 1 for other text, 0 for anything else."""
-    ctype = _safe_content_type(part)
+    ctype = _safe_content_type(_fields(part, views))
     if ctype.startswith("multipart/"):
-        types = {_safe_content_type(k) for k in (_children(part) or [])[:20]}
+        types = {_safe_content_type(_fields(k, views)) for k in (_children(part) or [])[:20]}
         return 2 if types & _HTML_TYPES else (1 if any(t.startswith("text/") for t in types) else 0)
     return 2 if ctype in _HTML_TYPES else (1 if ctype.startswith("text/") else 0)
 
