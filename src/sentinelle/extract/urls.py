@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
@@ -102,17 +103,24 @@ def split_url(url: str) -> UrlParts | None:
             return None
     if not hostname:
         return None
+    named = _host_parts(hostname)
+    if named is None:
+        return None
+    return UrlParts(*named, "@" in netloc)
+
+
+@lru_cache(maxsize=1024)  # a message's links share a few hosts: its images, its click tracker, its own site
+def _host_parts(hostname: str) -> tuple[str, str | None, str] | None:
+    """Normalised host, its Unicode form and its registrable domain; ``None`` for a name that is no web site."""
     host, unicode_host = normalise_host(hostname)
     if not host:
         return None
     if is_ip_host(host):
-        registrable = host
-    else:
-        found = public_suffix_list().privatesuffix(host)
-        if found is None and "." not in host:  # "top" (from href="top"), "localhost": not a site on the web
-            return None
-        registrable = found or host  # an unknown ending ("example.test") stays comparable as a whole
-    return UrlParts(host, unicode_host, registrable, "@" in netloc)
+        return host, unicode_host, host
+    found = public_suffix_list().privatesuffix(host)
+    if found is None and "." not in host:  # "top" (from href="top"), "localhost": not a site on the web
+        return None
+    return host, unicode_host, found or host  # an unknown ending ("example.test") stays comparable as a whole
 
 
 def make_link(
@@ -183,10 +191,8 @@ def _looks_like_bare_domain(token: str) -> bool:
     return psl.privatesuffix(ascii_host) is not None
 
 
-def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple[list[Link], int]:
-    """Links written in ``text``, at most ``limit``; also returns how many were seen in all."""
-    links: list[Link] = []
-    seen = 0
+def _written_links(text: str) -> Iterator[tuple[int, str, bool, bool]]:
+    """Each link written in ``text``: line number, URL (defanged), obfuscated?, scheme present?"""
     for line_no, line in enumerate(text.split("\n"), start=1):
         if "." not in line and ":" not in line and "[" not in line and "(" not in line:
             continue
@@ -194,12 +200,17 @@ def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple
             if "." not in raw and "[" not in raw and "(" not in raw and ":" not in raw:
                 continue  # fast path for ordinary words: cannot pass the test below
             token = raw.strip(_STRIP)
-            lower = token.lower()
-            # A link with a scheme may have a dotless host: http://3232235777/ is an IP address.
-            if len(token) < 4 or (
-                "." not in token and "dot]" not in lower and "dot)" not in lower and not lower.startswith(_SCHEMES)
-            ):
+            if len(token) < 4:
                 continue
+            if "." not in token:
+                # Without a dot, only a defanged one ("[dot]") or a scheme (each has a ":") makes a link; a link
+                # with a scheme may have a dotless host: http://3232235777/ is an IP address. The common
+                # "fin." (stripped) has none of "])": and needs no lower-casing to be dropped.
+                if "]" not in token and ")" not in token and ":" not in token:
+                    continue
+                lower = token.lower()
+                if "dot]" not in lower and "dot)" not in lower and not lower.startswith(_SCHEMES):
+                    continue
             token, obfuscated = _defang(token)
             lower = token.lower()
             scheme_present = lower.startswith(_SCHEMES)
@@ -208,16 +219,37 @@ def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple
                     continue  # an e-mail address, not a link
                 if not (lower.startswith("www.") or _looks_like_bare_domain(token)):
                     continue
-            seen += 1
-            if len(links) >= limit:
-                continue
-            link = make_link(
-                token,
-                LinkSource.TEXT,
-                obfuscated=obfuscated,
-                scheme_present=scheme_present,
-                location=f"{location_prefix}:l.{line_no}",
-            )
-            if link is not None:
-                links.append(link)
+            yield line_no, token, obfuscated, scheme_present
+
+
+def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple[list[Link], int]:
+    """Links written in ``text``, at most ``limit``; also returns how many were seen in all."""
+    links: list[Link] = []
+    seen = 0
+    for line_no, token, obfuscated, scheme_present in _written_links(text):
+        seen += 1
+        if len(links) >= limit:
+            continue
+        link = make_link(
+            token,
+            LinkSource.TEXT,
+            obfuscated=obfuscated,
+            scheme_present=scheme_present,
+            location=f"{location_prefix}:l.{line_no}",
+        )
+        if link is not None:
+            links.append(link)
     return links, seen
+
+
+def first_link(text: str) -> Link | None:
+    """The first link written in ``text`` (``find_links(text, limit=1)``'s), without reading the rest.
+
+    The displayed-link check asks this of every anchor's visible text; most hold one link or none."""
+    for line_no, token, obfuscated, scheme_present in _written_links(text):
+        link = make_link(
+            token, LinkSource.TEXT, obfuscated=obfuscated, scheme_present=scheme_present, location=f"body:l.{line_no}"
+        )
+        if link is not None:
+            return link
+    return None

@@ -1,10 +1,11 @@
-"""The fast reading of a URL's network location gives exactly what ``urllib.parse.urlsplit`` gives.
+"""The link stage's fast paths give exactly what the reference code gives.
 
 ``extract.netloc.http_netloc`` replaces ``urlsplit`` for ordinary web links in ``split_url`` and in the
 unwrapping of redirect wrappers; these properties compare both, and the two callers with their reference
 versions (the code before the fast path), on generated URLs rich in the characters that matter: delimiters,
 brackets, user info, ports, blanks that urlsplit removes, percent signs, upper case and non-ASCII letters
-(some of which NFKC turns into delimiters).
+(some of which NFKC turns into delimiters). ``find_links`` (its cheaper token filter) and ``first_link`` are
+compared with the reference scan on generated texts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,21 @@ from hypothesis import strategies as st
 
 from sentinelle.extract import redirects
 from sentinelle.extract.netloc import hostname_of, http_netloc
-from sentinelle.extract.urls import UrlParts, is_ip_host, normalise_host, public_suffix_list, split_url
+from sentinelle.extract.urls import (
+    _SCHEMES,
+    _STRIP,
+    UrlParts,
+    _defang,
+    _looks_like_bare_domain,
+    find_links,
+    first_link,
+    is_ip_host,
+    make_link,
+    normalise_host,
+    public_suffix_list,
+    split_url,
+)
+from sentinelle.model import Link, LinkSource
 
 _PIECES = ["http", "https", "HTTP", "hTtPs", "ftp", "www.", "://", ":", "/", "//", "?", "#", "@", "[", "]", "%",
            ".", "..", "-", "_", " ", "\t", "\n", "\r", "\x00", "\x1f", "8080", "::1", "127.0.0.1", "0x7f",
@@ -110,3 +125,62 @@ def test_wrapped_links_still_unwrapped() -> None:
     assert redirects.unwrap("https://www.google.com/url?q=https://evil.example.com/&sa=D")[0] == (
         "https://evil.example.com/")
     assert redirects.unwrap("https://www.ameli.fr/?q=1") == ("https://www.ameli.fr/?q=1", None)
+
+
+_WORDS = ["fin.", "Bonjour", "M.Dupont", "1.99", "ameli.fr", "AMELI.FR.", "www.ameli.fr", "hxxps://evil.fr/x",
+          "exemple[.]com", "exemple(dot)com", "exemple[DOT]com", "http://3232235777/", "data:text/html,x",
+          "jean@ameli.fr", "(voir", "ici:", "[1]", "a)", "x.y", "cpam-dossier.fr/index.php", "https://a.b/c?d=e",
+          "«ameli.fr»", "…", "sante-infos.net", "ftp://x", "HTTP://", "İ.fr", "dot]", "a:b", "(.)", "x[:]y"]
+texts = st.lists(st.sampled_from(_WORDS) | st.sampled_from([" ", "\n", "\xa0", "\u2028", "\t"]) | st.text(max_size=4),
+                 max_size=30).map("".join)
+
+
+def _reference_find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple[list[Link], int]:
+    """``find_links`` as it was before its cheaper token filter."""
+    links: list[Link] = []
+    seen = 0
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        for raw in line.split():
+            token = raw.strip(_STRIP)
+            lower = token.lower()
+            if len(token) < 4 or (
+                "." not in token and "dot]" not in lower and "dot)" not in lower and not lower.startswith(_SCHEMES)
+            ):
+                continue
+            token, obfuscated = _defang(token)
+            lower = token.lower()
+            scheme_present = lower.startswith(_SCHEMES)
+            if not scheme_present:
+                if "@" in token.split("/", 1)[0]:
+                    continue
+                if not (lower.startswith("www.") or _looks_like_bare_domain(token)):
+                    continue
+            seen += 1
+            if len(links) >= limit:
+                continue
+            link = make_link(token, LinkSource.TEXT, obfuscated=obfuscated, scheme_present=scheme_present,
+                             location=f"{location_prefix}:l.{line_no}")
+            if link is not None:
+                links.append(link)
+    return links, seen
+
+
+@settings(max_examples=1500, deadline=None)
+@given(texts, st.integers(min_value=0, max_value=4))
+def test_find_links_matches_reference(text: str, limit: int) -> None:
+    assert find_links(text, limit=limit, location_prefix="part1") == _reference_find_links(
+        text, limit=limit, location_prefix="part1")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(texts)
+def test_first_link_is_find_links_first(text: str) -> None:
+    found, _ = find_links(text, limit=1)
+    assert first_link(text) == (found[0] if found else None)
+
+
+def test_first_link_reads_no_further_than_needed() -> None:
+    link = first_link("Voir ameli.fr puis exemple[.]com")
+    assert link is not None
+    assert (link.host, link.location) == ("ameli.fr", "body:l.1")
+    assert first_link("Cliquez ici.") is None
