@@ -14,10 +14,11 @@ from email.header import Header
 from email.message import Message as MimeMessage
 from email.parser import BytesParser
 
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from sentinelle.parsing.email import _ContentFields
+from sentinelle.config import Limits
+from sentinelle.parsing.email import _ContentFields, parse_email
 
 _QUESTIONS: dict[str, Callable[[MimeMessage], object]] = {
     "type": lambda m: m.get_content_type(),
@@ -60,7 +61,10 @@ def _part(draw: st.DrawFn) -> bytes:
 @given(_part(), st.lists(st.sampled_from(sorted(_QUESTIONS)), min_size=1, max_size=8),
        st.sampled_from(["text/plain", "message/rfc822"]))
 def test_same_answers_as_the_part_itself(data: bytes, questions: list[str], default_type: str) -> None:
-    part = BytesParser(policy=policy.compat32).parsebytes(data)
+    try:
+        part = BytesParser(policy=policy.compat32).parsebytes(data)
+    except TypeError:  # the feed parser itself fails on some RFC 2231 mixes (see the test below)
+        reject()
     part.set_default_type(default_type)
     fields = _ContentFields(part)
     for question in questions:  # asked in turn, repeats included: the remembered parameters must not drift
@@ -94,3 +98,13 @@ def test_only_the_first_field_counts_and_other_fields_are_left_out() -> None:
     assert fields.get_content_charset() == "latin1"
     assert fields.get("content-transfer-encoding") == "base64"
     assert fields.get("subject") is None
+
+
+def test_a_boundary_the_standard_library_cannot_read_is_an_anomaly_not_a_crash() -> None:
+    # "boundary*0*" next to "boundary*": email.utils.decode_params sorts None with an int and raises TypeError,
+    # in the feed parser as in the fast path's get_boundary.
+    data = (b"From: a@b.fr\nSubject: x\nContent-Type: multipart/mixed;boundary*0*=utf-8''%66;"
+            b"boundary*=iso-8859-1'fr'%E9t%E9\n\n--f\n\nbonjour\n--f--\n")
+    msg = parse_email(data, limits=Limits(), callback_cues=(), known_short=frozenset())
+    assert [a.params for a in msg.anomalies if a.code == "MIME_UNPARSABLE"] == [{"error": "TypeError"}]
+    assert "bonjour" in msg.text

@@ -428,6 +428,11 @@ class _Builder:
             # The feed parser recurses once per nested message/rfc822 level; no boundary to count before.
             self.add("MIME_UNPARSABLE", error="RecursionError")
             return self._headers_only(data, policy)
+        except (TypeError, ValueError, LookupError, UnicodeError, IndexError) as exc:
+            # Reading a multipart's boundary can raise inside the standard library itself: ``boundary*0*=``
+            # next to ``boundary*=`` makes ``email.utils.decode_params`` compare None with an int (TypeError).
+            self.add("MIME_UNPARSABLE", error=type(exc).__name__)
+            return self._headers_only(data, policy)
 
     def _headers_only(self, data: bytes, policy: Policy) -> MimeMessage:
         """Headers parsed, the body kept as raw text: what can be read still is."""
