@@ -1,26 +1,31 @@
 """The HTML rendering reads documents in one walk of their elements; it must see what the CSS queries saw.
 
 ``render_tree`` marks line breaks and gathers anchors, forms and images in a single walk matched by lexbor tag
-id (issue 8, speed). The reference below is the former rendering, one CSS query per kind of element; both must
-give the same view for any document, including foreign (SVG, MathML) content, attributes present but empty,
-anchors holding blocks, target limits and repaired strings.
+id (issue 8, speed); ``<base>``, ``<meta http-equiv>`` and the pictures of an image link are found by tag name or
+by a walk, without a CSS engine. The reference below is the former rendering, one CSS query per kind of element;
+both must give the same view for any document, including foreign (SVG, MathML) content, attributes present but
+empty, anchors holding blocks, target limits and repaired strings. The nesting estimate that decides flattening
+is checked against the former one-tag-at-a-time reading.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
+from posixpath import basename
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from sentinelle.parsing.html import (
     BREAK,
     HtmlView,
-    base_href,
     collapse,
-    displayed_text,
+    deepest,
+    html_depth,
     html_to_text,
     parse_html,
     resolve_url,
@@ -32,10 +37,56 @@ _BLOCKS = ("p,div,tr,li,h1,h2,h3,h4,h5,h6,table,ul,ol,dl,dt,dd,blockquote,pre,hr
 _DROPPED = ["script", "style", "head", "template", "title", "object", "embed", "applet"]
 
 
+def css_base_href(tree: LexborHTMLParser) -> str | None:
+    node = tree.css_first("base[href]")
+    if node is None:
+        return None
+    href = resolve_url(node.attrs.get("href"), None)
+    return href if href and "://" in href[:16] else None
+
+
+def css_refreshes(tree: LexborHTMLParser, base: str | None) -> list[str]:
+    out: list[str] = []
+    for node in tree.css("meta[http-equiv]"):
+        attrs = node.attrs
+        if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+            continue
+        content = attrs.get("content") or ""
+        _, sep, target = content.partition("=") if "url" in content.lower() else ("", "", "")
+        target = target.strip().strip("'\"")
+        url = resolve_url(target, base) if sep else None
+        if url:
+            out.append(url)
+    return out
+
+
+def css_displayed_text(anchor: LexborNode) -> str:
+    text = " ".join(anchor.text(separator="").split())
+    if text:
+        return text[:500]
+    for img in anchor.css("img, input[src]"):
+        attrs = img.attrs
+        for key in ("alt", "title"):
+            value = (attrs.get(key) or "").strip()
+            if value:
+                return " ".join(value.split())[:500]
+        src = (attrs.get("src") or "").strip()
+        if src:
+            try:
+                name = basename(urlsplit(src).path)
+            except ValueError:
+                name = ""
+            if name:
+                return unquote(name)[:500]
+    title = (anchor.attrs.get("title") or "").strip()
+    return " ".join(title.split())[:500]
+
+
 def reference(html: str, limit: int = 10_000, flatten: bool = False) -> HtmlView:
     """The rendering as it was before the single walk: CSS queries for breaks, anchors, forms and images."""
     tree = parse_html(html, flatten=flatten)
-    base = base_href(tree)
+    base = css_base_href(tree)
+    view = HtmlView(text="", refreshes=css_refreshes(tree, base))
     tree.strip_tags(_DROPPED)
     if not flatten:
         for node in tree.css(_BLOCKS):
@@ -45,7 +96,6 @@ def reference(html: str, limit: int = 10_000, flatten: bool = False) -> HtmlView
             node.insert_after(BREAK)
         for node in tree.css("td, th"):
             node.insert_after(" ")
-    view = HtmlView(text="")
     anchors = tree.css("a[href], area[href]")
     forms = tree.css("form[action]")
     images = tree.css("img[src], input[src]")
@@ -53,7 +103,7 @@ def reference(html: str, limit: int = 10_000, flatten: bool = False) -> HtmlView
     for node in anchors[:limit]:
         href = resolve_url(node.attrs.get("href"), base)
         if href:
-            view.anchors.append((href, displayed_text(node)))
+            view.anchors.append((href, css_displayed_text(node)))
     for node in forms[:limit]:
         action = resolve_url(node.attrs.get("action"), base)
         if action:
@@ -69,15 +119,11 @@ def reference(html: str, limit: int = 10_000, flatten: bool = False) -> HtmlView
 
 
 def rendered(html: str, limit: int = 10_000, flatten: bool = False) -> dict[str, object]:
-    view = asdict(html_to_text(html, max_targets=limit, flatten=flatten))
-    view.pop("refreshes")  # read before the walk, by the same code as before
-    return view
+    return asdict(html_to_text(html, max_targets=limit, flatten=flatten))
 
 
 def expected(html: str, limit: int = 10_000, flatten: bool = False) -> dict[str, object]:
-    view = asdict(reference(html, limit, flatten))
-    view.pop("refreshes")
-    return view
+    return asdict(reference(html, limit, flatten))
 
 
 CASES = {
@@ -96,6 +142,12 @@ CASES = {
     "uppercase and custom": '<DIV>A</DIV><my-card><P>B</P></my-card><LI>C<A HREF="https://u.example/">u</A>',
     "pre and lists": "<pre>  l1\n  l2</pre><ul><li>un<li>deux</ul><dl><dt>t<dd>d</dl>",
     "subscription form": '<form action="/s"><input type="email" name="email"><input type="submit"></form>',
+    "base and refreshes": '<base target="_top"><BASE HREF="https://b.example/d/"><base href="https://c.example/">'
+                          '<meta http-equiv="Refresh" content="0; URL=\'next.html\'"><meta http-equiv content="x">'
+                          '<svg><base href="https://svg.example/"/><meta http-equiv="refresh" content="1;url=s"/>'
+                          '</svg><a href="p">p</a>',
+    "image links": '<a href="/a"><span><input type="image"><input src=""><img alt=" " src="x/"><img title="T">'
+                   '</span></a><a href="/b"><svg><image href="i.png"/></svg><img src="/p/n%C3%A9.png"></a>',
 }
 
 
@@ -150,9 +202,12 @@ def test_parse_html_reads_the_repaired_document() -> None:
 
 
 _TAGS = ["p", "div", "td", "th", "tr", "table", "br", "li", "ul", "span", "b", "a", "area", "img", "input", "form",
-         "svg", "math", "template", "script", "pre", "h2", "hr", "center", "font", "select", "option", "button"]
+         "svg", "math", "template", "script", "pre", "h2", "hr", "center", "font", "select", "option", "button",
+         "base", "meta", "head", "object", "BASE", "Meta"]
 _ATTRS = ["", ' href="https://x.example/a"', " href", ' href="rel/p"', ' src="https://i.example/i.png"', " src",
-          ' action="/post"', ' name="email"', ' type="password"', ' title="T"', ' alt="Alt"']
+          ' action="/post"', ' name="email"', ' type="password"', ' title="T"', ' alt="Alt"',
+          ' href="https://base.example/d/"', ' http-equiv="refresh" content="0;url=/r"', " http-equiv",
+          ' HTTP-EQUIV="Refresh" content="5; URL=https://r.example/"', ' src="/rel/pic.png"']
 _TEXT = st.sampled_from(["Votre compte", " ", "\n", "ameli", "é€", "&amp;", "<", "x"])
 
 
@@ -174,3 +229,37 @@ def documents(draw: st.DrawFn) -> str:
 @given(documents(), st.integers(1, 4))
 def test_random_documents_render_like_the_css_queries(html: str, limit: int) -> None:
     assert rendered(html, limit) == expected(html, limit)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})")
+_NO_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+               "wbr", "p", "li", "td", "th", "tr", "option", "dt", "dd", "tbody", "thead", "tfoot", "colgroup",
+               "optgroup", "rb", "rt", "rp", "html", "head", "body"}
+
+
+def reference_depth(html: str, limit: int) -> int:
+    """The former estimate: every tag read by a regex, its name lowered and looked up, one event at a time."""
+    if html.count("<") <= 10_000:
+        return 0
+    return deepest((not m.group(1) for m in _TAG.finditer(html) if m.group(2).lower() not in _NO_NESTING), limit)
+
+
+_DEPTH_PIECES = ["<div>", "</div>", "<DIV class=x>", "</Div >", "<p>", "</P>", "<pre>", "<param>", "<paramx>",
+                 "<colgroup>", "</colgroupy>", "<br/>", "<\u212a>", "<\u017f>", "<", "</", "<1", "x", "<b\u00e9>",
+                 "<a1b2c3d4e5f6g7h8i9j0>", "<span>", "</span>", "<TBODY>", "<li", "</html>"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_DEPTH_PIECES), max_size=80), st.sampled_from([0, 1, 3, 10, 256]))
+def test_nesting_estimate_reads_tags_as_before(pieces: list[str], limit: int) -> None:
+    html = "".join(pieces) + "<" * 10_001  # past the few-tags threshold, so that the tags are read
+    assert html_depth(html, limit) == reference_depth(html, limit)
+
+
+def test_nesting_estimate_clamps_stray_end_tags_and_stops_past_the_limit() -> None:
+    padding = "<" * 10_001
+    assert html_depth("</div></div><div><div>" + padding, 10) == 2
+    assert html_depth("<div>" * 50 + padding, 10) == 11
+    assert html_depth("<div></div>" * 6_000, 10) == 1
+    assert html_depth("<p>" * 20_000, 10) == 0
+    assert html_depth("<div>" * 50, 10) == 0  # too few tags to matter
