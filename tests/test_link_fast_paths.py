@@ -4,8 +4,8 @@
 unwrapping of redirect wrappers; these properties compare both, and the two callers with their reference
 versions (the code before the fast path), on generated URLs rich in the characters that matter: delimiters,
 brackets, user info, ports, blanks that urlsplit removes, percent signs, upper case and non-ASCII letters
-(some of which NFKC turns into delimiters). ``find_links`` (its cheaper token filter) and ``first_link`` are
-compared with the reference scan on generated texts.
+(some of which NFKC turns into delimiters). ``find_links`` (its cheaper token filter) is compared with the
+reference scan on generated texts.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from sentinelle.extract.urls import (
     _defang,
     _looks_like_bare_domain,
     find_links,
-    first_link,
     is_ip_host,
     make_link,
     normalise_host,
@@ -170,17 +169,3 @@ def _reference_find_links(text: str, *, limit: int, location_prefix: str = "body
 def test_find_links_matches_reference(text: str, limit: int) -> None:
     assert find_links(text, limit=limit, location_prefix="part1") == _reference_find_links(
         text, limit=limit, location_prefix="part1")
-
-
-@settings(max_examples=1500, deadline=None)
-@given(texts)
-def test_first_link_is_find_links_first(text: str) -> None:
-    found, _ = find_links(text, limit=1)
-    assert first_link(text) == (found[0] if found else None)
-
-
-def test_first_link_reads_no_further_than_needed() -> None:
-    link = first_link("Voir ameli.fr puis exemple[.]com")
-    assert link is not None
-    assert (link.host, link.location) == ("ameli.fr", "body:l.1")
-    assert first_link("Cliquez ici.") is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
-from ..extract.urls import first_link
+from ..extract.urls import find_links
 from ..model import Evidence, Kind, Link, Message
 from .base import Context, register
 
@@ -24,8 +24,8 @@ def displayed_domain(link: Link) -> str | None:
     text = (link.displayed_text or "").strip()
     if not text or "." not in text:
         return None
-    found = first_link(text[:500])
-    return found.registrable_domain if found is not None else None
+    found, _ = find_links(text[:500], limit=1)
+    return found[0].registrable_domain if found else None
 
 
 @register

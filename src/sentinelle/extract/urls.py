@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
@@ -191,8 +190,10 @@ def _looks_like_bare_domain(token: str) -> bool:
     return psl.privatesuffix(ascii_host) is not None
 
 
-def _written_links(text: str) -> Iterator[tuple[int, str, bool, bool]]:
-    """Each link written in ``text``: line number, URL (defanged), obfuscated?, scheme present?"""
+def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple[list[Link], int]:
+    """Links written in ``text``, at most ``limit``; also returns how many were seen in all."""
+    links: list[Link] = []
+    seen = 0
     for line_no, line in enumerate(text.split("\n"), start=1):
         if "." not in line and ":" not in line and "[" not in line and "(" not in line:
             continue
@@ -219,37 +220,16 @@ def _written_links(text: str) -> Iterator[tuple[int, str, bool, bool]]:
                     continue  # an e-mail address, not a link
                 if not (lower.startswith("www.") or _looks_like_bare_domain(token)):
                     continue
-            yield line_no, token, obfuscated, scheme_present
-
-
-def find_links(text: str, *, limit: int, location_prefix: str = "body") -> tuple[list[Link], int]:
-    """Links written in ``text``, at most ``limit``; also returns how many were seen in all."""
-    links: list[Link] = []
-    seen = 0
-    for line_no, token, obfuscated, scheme_present in _written_links(text):
-        seen += 1
-        if len(links) >= limit:
-            continue
-        link = make_link(
-            token,
-            LinkSource.TEXT,
-            obfuscated=obfuscated,
-            scheme_present=scheme_present,
-            location=f"{location_prefix}:l.{line_no}",
-        )
-        if link is not None:
-            links.append(link)
+            seen += 1
+            if len(links) >= limit:
+                continue
+            link = make_link(
+                token,
+                LinkSource.TEXT,
+                obfuscated=obfuscated,
+                scheme_present=scheme_present,
+                location=f"{location_prefix}:l.{line_no}",
+            )
+            if link is not None:
+                links.append(link)
     return links, seen
-
-
-def first_link(text: str) -> Link | None:
-    """The first link written in ``text`` (``find_links(text, limit=1)``'s), without reading the rest.
-
-    The displayed-link check asks this of every anchor's visible text; most hold one link or none."""
-    for line_no, token, obfuscated, scheme_present in _written_links(text):
-        link = make_link(
-            token, LinkSource.TEXT, obfuscated=obfuscated, scheme_present=scheme_present, location=f"body:l.{line_no}"
-        )
-        if link is not None:
-            return link
-    return None
