@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .extract.urls import public_suffix_list
@@ -382,17 +383,46 @@ def _numbered(host: str, tokens: tuple[str, ...]) -> str | None:
     return None if found is None else found.group(0)
 
 
-def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> str | None:
-    strong = frozenset(profile.brand_tokens)
+@dataclass(frozen=True, slots=True)
+class _ProfileWords:
+    """A profile's brand words as sets, built once per profile object: reading a new host asks for them once per
+    profile, and sets built anew on each call also made every ``lru_cache`` key below hash them again."""
+
+    profile: Profile
+    strong: frozenset[str]
+    weak: frozenset[str]
+    context: frozenset[str]
+    glued: frozenset[str]
+    long_weak: frozenset[str]  # weak words of _MIN_WEAK_JOINED+ letters
+
+
+_PROFILE_WORDS: dict[int, _ProfileWords] = {}
+
+
+def _words_of(profile: Profile) -> _ProfileWords:
+    """``_ProfileWords`` of ``profile``, keyed on its identity (checked on each hit, like ``_MEMO``)."""
+    hit = _PROFILE_WORDS.get(id(profile))
+    if hit is not None and hit.profile is profile:
+        return hit
     weak = frozenset(profile.brand_weak_tokens)
-    found, glued = _brand_words(
-        _pieces(host),
-        strong,
+    words = _ProfileWords(
+        profile,
+        frozenset(profile.brand_tokens),
         weak,
         frozenset(profile.brand_context_words),
-        domain_words,
         frozenset(profile.brand_glued_tokens),
+        frozenset(w for w in weak if len(w) >= _MIN_WEAK_JOINED),
     )
+    if len(_PROFILE_WORDS) >= 64:  # profiles are few; tests build their own
+        _PROFILE_WORDS.clear()
+    _PROFILE_WORDS[id(profile)] = words
+    return words
+
+
+def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> str | None:
+    words = _words_of(profile)
+    strong, weak = words.strong, words.weak
+    found, glued = _brand_words(_pieces(host), strong, weak, words.context, domain_words, words.glued)
     strong_found = [w for w in found if w in strong or (w[:-1] in strong and len(w) > 6)]
     if strong_found:
         return strong_found[0]
@@ -410,9 +440,9 @@ def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) ->
     weak_found = [w for w in distinct if w in weak]
     if weak_found and len(distinct) >= 2:
         return "-".join(distinct[:3])
-    long_weak = [w for w in weak if len(w) >= _MIN_WEAK_JOINED]
+    long_weak = words.long_weak
     if long_weak and any(w in host for w in long_weak):  # cheap filter: most hosts hold no weak word at all
-        return _weak_joined(host, profile, weak_found, frozenset(long_weak), domain_words)
+        return _weak_joined(host, profile, weak_found, long_weak, domain_words)
     return None
 
 
@@ -427,13 +457,9 @@ def _weak_joined(
     name = _without_suffix(host)
     endings = _endings(profile)
     national = _under(host, endings)
-    vocabulary, strong, max_word = _vocabulary(
-        frozenset(profile.brand_tokens),
-        frozenset(profile.brand_weak_tokens),
-        frozenset(profile.brand_context_words),
-        domain_words,
-    )
-    vocabulary = vocabulary - strong - frozenset(profile.brand_weak_tokens)  # the words beside a brand
+    sets = _words_of(profile)
+    vocabulary, strong, max_word = _vocabulary(sets.strong, sets.weak, sets.context, domain_words)
+    vocabulary = vocabulary - strong - sets.weak  # the words beside a brand
     others: list[str] = []
     weak_pieces: list[str] = []
     labels = fold(name).lower().split(".")
