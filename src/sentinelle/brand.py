@@ -93,20 +93,27 @@ _HOST_MEMO: dict[tuple[str, str, int, int], tuple[Sequence[Profile], frozenset[s
 
 
 def _segment(piece: str, vocabulary: frozenset[str], max_word: int) -> list[str] | None:
-    """Split ``piece`` into vocabulary words (fewest words), or None. Dynamic programming, O(n * max_word)."""
+    """Split ``piece`` into vocabulary words (fewest words), or None. Dynamic programming, O(n * max_word).
+
+    Forward: from each position a reading reaches, the words that start there. A host that does not read (most)
+    leaves most positions unreached, which are then skipped. Each position's candidates still come in the order
+    of their start, so ties go to the same reading as the usual backward form (``tests/test_brand_segment.py``).
+    """
     n = len(piece)
     if n > 63:
         return None
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
-    for end in range(1, n + 1):
-        for start in range(max(0, end - max_word), end):
-            prefix = best[start]
-            if prefix is not None and piece[start:end] in vocabulary:
-                candidate = [*prefix, piece[start:end]]
+    for start in range(n):
+        prefix = best[start]
+        if prefix is None:
+            continue
+        for end in range(start + 1, min(n, start + max_word) + 1):
+            word = piece[start:end]
+            if word in vocabulary:
                 current = best[end]
-                if current is None or len(candidate) < len(current):
-                    best[end] = candidate
+                if current is None or len(prefix) + 1 < len(current):
+                    best[end] = [*prefix, word]
     return best[n]
 
 
