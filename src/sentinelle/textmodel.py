@@ -170,16 +170,20 @@ def token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[in
     one (only blanks lie between). Only as far as ``count``: the phrase search needs the first few
     (``tests/test_text_model.py`` checks them against the text)."""
     if _compiled is not None:
-        blanked = _blank_lines(folded, FEATURES["max_chars"])
-        _, packed = _compiled.tokenize(blanked, min(count, FEATURES["max_tokens"]), _placeholder, offsets=True)
-        return _unpack_spans(packed)
+        flat = _spans(_compiled_tokens(folded, min(count, FEATURES["max_tokens"]))[1])
+        return list(zip(flat[0::2], flat[1::2], strict=True))
     return python_token_offsets(folded, toks, count)
 
 
-def _unpack_spans(packed: bytes) -> list[tuple[int, int]]:
-    """The compiled tokenizer's spans (start, end, start, end... as native int64) as pairs."""
-    flat = memoryview(packed).cast("q")
-    return list(zip(flat[0::2], flat[1::2], strict=True))
+def _compiled_tokens(folded: str, max_tokens: int) -> tuple[list[str], bytes]:
+    """``tokens`` by the compiled tokenizer, with each token's span packed (read them with ``_spans``)."""
+    assert _compiled is not None
+    return _compiled.tokenize(_blank_lines(folded, FEATURES["max_chars"]), max_tokens, _placeholder, offsets=True)
+
+
+def _spans(packed: bytes) -> memoryview[int]:
+    """The compiled tokenizer's packed spans as start, end, start, end... (native int64)."""
+    return memoryview(packed).cast("q")
 
 
 def python_token_offsets(folded: str, toks: Sequence[str], count: int) -> list[tuple[int, int]]:
@@ -244,7 +248,7 @@ class Assessment:
     # evidence quotes the words that weighed most, and reading them again cost as much as the assessment.
     text_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
     text_entries: tuple[tuple[float, int, int], ...] = field(default=(), repr=False, compare=False)
-    # With the compiled loops: where each text token lies in the text (``_unpack_spans`` format), found while
+    # With the compiled loops: where each text token lies in the text (read with ``_spans``), found while
     # tokenising, so that quoting the phrases does not tokenise again.
     text_spans: bytes = field(default=b"", repr=False, compare=False)
 
@@ -325,9 +329,8 @@ class TextModel:
         """``folded``: the folded text (subject line first, as ``Context.text``); ``folded_subject``: the folded
         subject alone, when the message has one (e-mails), for ``subject_tokens``."""
         spans = b""
-        if self._scorer is not None and _compiled is not None:
-            blanked = _compiled.blank(folded, FEATURES["max_chars"])
-            toks, spans = _compiled.tokenize(blanked, FEATURES["max_tokens"], _placeholder, offsets=True)
+        if self._scorer is not None:
+            toks, spans = _compiled_tokens(folded, FEATURES["max_tokens"])
         else:
             toks = tokens(folded)
         if len(toks) < MIN_TOKENS:
@@ -366,7 +369,7 @@ class TextModel:
         if not chosen:
             return []
         if assessment is not None and assessment.text_spans:
-            flat = memoryview(assessment.text_spans).cast("q")
+            flat = _spans(assessment.text_spans)
             return [(flat[2 * i], flat[2 * j - 1], value) for i, j, value in chosen]
         offsets = token_offsets(folded, toks, max(j for _, j, _ in chosen))
         return [(offsets[i][0], offsets[j - 1][1], value) for i, j, value in chosen]
