@@ -411,17 +411,13 @@ bigram_bucket(const Scorer *s, uint32_t left, uint32_t right)
     return (uint32_t)(h >> 7) & s->mask;
 }
 
-/* The token's (weight sum, own hash): textmodel.token_features and the sum TextModel._token makes of it (the
- * token's own hash and weight, then the weights of its character n-grams, padded with a space each side, n in
- * the configured order), from the memo when the token is there. The memo is emptied when it reaches its
- * limit, as TextModel._token does. */
+/* The token's weight sum: textmodel.token_features and the sum TextModel._token makes of it (the token's own
+ * weight, ``own`` being its own hash from own_hashes, then the weights of its character n-grams, padded with a
+ * space each side, n in the configured order), from the memo when the token is there. The memo is emptied when
+ * it reaches its limit, as TextModel._token does. ``tok`` is a str (own_hashes checked). */
 static int
-entry(Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
+entry(Scorer *s, PyObject *tok, uint32_t own, double *sum_out)
 {
-    if (!PyUnicode_Check(tok)) {
-        PyErr_SetString(PyExc_TypeError, "tokens must be str");
-        return -1;
-    }
     int kind = PyUnicode_KIND(tok);
     const void *data = PyUnicode_DATA(tok);
     Py_ssize_t len = PyUnicode_GET_LENGTH(tok);
@@ -453,7 +449,6 @@ entry(Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
     offs[len + 2] = b;
     const unsigned char *token_bytes = bytes + 1;
     Py_ssize_t n_bytes = offs[len + 1] - 1;
-    uint32_t own = crc32_update(s->salt_crc, token_bytes, n_bytes);
     int memo = n_bytes > 0 && n_bytes <= SLOT_BYTES;
     Slot *slot = NULL;
     if (memo && s->slots == NULL) {
@@ -469,7 +464,6 @@ entry(Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
                 break;
             if (slot->own == own && slot->len == n_bytes && memcmp(slot->bytes, token_bytes, (size_t)n_bytes) == 0) {
                 *sum_out = slot->sum;
-                *own_out = own;
                 goto done;
             }
             i = (i + 1) & s->slot_mask;
@@ -485,7 +479,6 @@ entry(Scorer *s, PyObject *tok, double *sum_out, uint32_t *own_out)
         }
     }
     *sum_out = sum;
-    *own_out = own;
     if (memo) {
         if (s->used >= s->cache_limit) {
             memset(s->slots, 0, (s->slot_mask + 1) * sizeof(Slot));
@@ -506,10 +499,8 @@ done:
     return 0;
 }
 
-/* A token's own hash alone (no memo, no n-grams), to prefetch its memo slot and its pair's weight while the
- * earlier tokens are looked up: the lookups are cache misses in a 16 MB memo and a 1 MB weight table, and
- * asking for the lines ahead lets the memory fetch them together (raw_sums, profiled over the corpus: 45 -> 19 us an e-mail). CRC-32 is
- * chained one character's bytes at a time, which gives the CRC of the whole string. */
+/* A token's own hash: the CRC-32 of its UTF-8 bytes after the salt's, chained one character's bytes at a time
+ * (which gives the CRC of the whole string). */
 static uint32_t
 own_hash(const Scorer *s, PyObject *tok)
 {
@@ -531,22 +522,23 @@ own_hash(const Scorer *s, PyObject *tok)
 #define PREFETCH(address) ((void)(address))
 #endif
 
-/* Prefetch the memo slots and pair weights ``items`` will need; -1 (TypeError) when one is not a str. */
+/* The own hashes of ``items`` into ``owns``, each token's once, before any lookup: their memo slots and pair
+ * weights are prefetched on the way. The lookups are cache misses in a 16 MB memo and a 1 MB weight table, and
+ * asking for the lines ahead lets the memory fetch them together (raw_sums, profiled over the corpus: 45 -> 19 us
+ * an e-mail). -1 (TypeError) when a token is not a str. */
 static int
-prefetch(const Scorer *s, PyObject **items, Py_ssize_t n)
+own_hashes(const Scorer *s, PyObject **items, Py_ssize_t n, uint32_t *owns)
 {
-    uint32_t previous = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!PyUnicode_Check(items[i])) {
             PyErr_SetString(PyExc_TypeError, "tokens must be str");
             return -1;
         }
-        uint32_t own = own_hash(s, items[i]);
+        owns[i] = own_hash(s, items[i]);
         if (s->slots != NULL)
-            PREFETCH(&s->slots[own & s->slot_mask]);
+            PREFETCH(&s->slots[owns[i] & s->slot_mask]);
         if (i > 0)
-            PREFETCH((const float *)s->weights.buf + bigram_bucket(s, previous, own));
-        previous = own;
+            PREFETCH((const float *)s->weights.buf + bigram_bucket(s, owns[i - 1], owns[i]));
     }
     return 0;
 }
@@ -638,26 +630,28 @@ Scorer_raw_sums(Scorer *self, PyObject *tokens)
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
-    if (prefetch(self, items, n) < 0) {
-        Py_DECREF(seq);
-        return NULL;
+    PyObject *result = NULL;
+    uint32_t *owns = PyMem_Malloc(sizeof(uint32_t) * (size_t)(n + 1));
+    if (owns == NULL) {
+        PyErr_NoMemory();
+        goto done;
     }
+    if (own_hashes(self, items, n, owns) < 0)
+        goto done;
     double token_sum = 0.0, pair_sum = 0.0;
-    uint32_t previous = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         double sum;
-        uint32_t own;
-        if (entry(self, items[i], &sum, &own) < 0) {
-            Py_DECREF(seq);
-            return NULL;
-        }
+        if (entry(self, items[i], owns[i], &sum) < 0)
+            goto done;
         token_sum += sum;
         if (i > 0)
-            pair_sum += weight(self, bigram_bucket(self, previous, own));
-        previous = own;
+            pair_sum += weight(self, bigram_bucket(self, owns[i - 1], owns[i]));
     }
+    result = Py_BuildValue("(dd)", token_sum, pair_sum);
+done:
+    PyMem_Free(owns);
     Py_DECREF(seq);
-    return Py_BuildValue("(dd)", token_sum, pair_sum);
+    return result;
 }
 
 typedef struct {
@@ -699,17 +693,16 @@ Scorer_top_windows(Scorer *self, PyObject *args)
     char *wordy = PyMem_Malloc((size_t)(n + 1));
     char *used = PyMem_Calloc((size_t)(n + 1), 1);
     Window *windows = PyMem_Malloc(sizeof(Window) * (size_t)(3 * n + 1));
-    if (singles == NULL || pairs == NULL || wordy == NULL || used == NULL || windows == NULL) {
+    uint32_t *owns = PyMem_Malloc(sizeof(uint32_t) * (size_t)(n + 1));
+    if (singles == NULL || pairs == NULL || wordy == NULL || used == NULL || windows == NULL || owns == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    if (prefetch(self, items, n) < 0)
+    if (own_hashes(self, items, n, owns) < 0)
         goto done;
-    uint32_t previous = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         double sum;
-        uint32_t own;
-        if (entry(self, items[i], &sum, &own) < 0)
+        if (entry(self, items[i], owns[i], &sum) < 0)
             goto done;
         int placeholder = PySequence_Contains(placeholders, items[i]);
         if (placeholder < 0)
@@ -718,8 +711,7 @@ Scorer_top_windows(Scorer *self, PyObject *args)
         wordy[i] = PyUnicode_GET_LENGTH(items[i]) > 0
                    && Py_UNICODE_ISALNUM(PyUnicode_READ_CHAR(items[i], 0));
         if (i > 0)
-            pairs[i - 1] = weight(self, bigram_bucket(self, previous, own)) * factor;
-        previous = own;
+            pairs[i - 1] = weight(self, bigram_bucket(self, owns[i - 1], owns[i])) * factor;
     }
     const double damp2 = 1.0 + 0.35 * 1.0, damp3 = 1.0 + 0.35 * 2.0;
     Py_ssize_t count = 0;
@@ -773,6 +765,7 @@ done:
     PyMem_Free(wordy);
     PyMem_Free(used);
     PyMem_Free(windows);
+    PyMem_Free(owns);
     Py_DECREF(seq);
     return result;
 }
