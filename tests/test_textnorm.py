@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from sentinelle.textnorm import clean_text, fold, fold_table
+from sentinelle.textnorm import clean_text, fewer_digits_than, fold, fold_table
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,24 @@ def test_fold_is_the_table_character_by_character() -> None:
         expected = "".join(table.get(ord(ch), ch) for ch in text)
         assert fold(text) == expected, repr(text)
         assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("count", "text", "fewer"),
+    [
+        (4, "", True),
+        (4, "123", True),
+        (4, "1234", False),
+        (4, "a1b2c3 d", True),
+        (4, "tel 0 6 1", True),
+        (4, "tel 0 6 1 2", False),
+        (13, "1234567890123", False),
+        (13, "123456789012", True),
+        (13, "FR76 3000 6000 0112", False),  # 14 digits across spaces
+        (13, "\u0661\u0662\u0663" * 10, True),  # Arabic-Indic digits are not ASCII digits
+        (13, "x" * 10_000 + "1" * 12, True),
+    ],
+)
+def test_fewer_digits_than_counts_ascii_digits(count: int, text: str, fewer: bool) -> None:
+    assert fewer_digits_than(count, text) is fewer
+    assert fewer is (sum("0" <= ch <= "9" for ch in text) < count)

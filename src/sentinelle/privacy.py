@@ -13,6 +13,8 @@ from functools import cache
 
 import re2
 
+from .textnorm import fewer_digits_than
+
 _MIN_DIGITS = 13  # a card number has 13 to 19 digits, a NIR 13 (15 with its key)
 NIR_MASK = "[NIR masqué]"
 IBAN_MASK = "[IBAN masqué]"
@@ -62,21 +64,9 @@ def _card_digits(candidate: str) -> str | None:
 
 
 def _too_few_digits(text: str) -> bool:
-    """Fewer than 13 digits: no IBAN, NIR or card number can be there.
-
-    One ``str.count`` per digit, stopping once 13 are seen: each count is a C loop over the text. Deleting the
-    digits with ``str.translate`` and comparing lengths was 20 times slower (translate looks every character
-    up in its table), and this check runs on every whole text the text model quotes from. Most values a verdict
-    repeats (a host, a phrase) are shorter than 13 characters: their length answers at once.
-    """
-    if len(text) < _MIN_DIGITS:
-        return True
-    seen = 0
-    for digit in "0123456789":
-        seen += text.count(digit)
-        if seen >= _MIN_DIGITS:
-            return False
-    return True
+    """Fewer than 13 digits: no IBAN, NIR or card number can be there. This runs on every whole text the text
+    model quotes from, and on every value a verdict repeats (most shorter than 13 characters)."""
+    return fewer_digits_than(_MIN_DIGITS, text)
 
 
 def _mask_card(digits: str) -> str:

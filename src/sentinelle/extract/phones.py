@@ -9,18 +9,16 @@ call. The words before a number also decide its role: a number to call back is n
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache
-from itertools import islice
 
 import phonenumbers
 import re2
 
 from ..model import PhoneNumber, PhoneRole
-from ..textnorm import fold
+from ..textnorm import fewer_digits_than, fold
 from .spoken_numbers import find_spoken_numbers
 
 # Ten digits starting with 0, each digit optionally preceded by one separator: "06 12 34 56 78",
@@ -40,17 +38,6 @@ def _patterns() -> tuple[re2._Regexp, re2._Regexp, re2._Regexp]:
 def _any_number() -> re2._Regexp:
     """The three patterns as one: it finds something exactly when one of them would (an alternation)."""
     return re2.compile(f"{_LONG}|{_INTL}|{_SHORT}")
-
-
-_DIGIT = re.compile("[0-9]")  # one character class: a linear scan, no backtracking
-
-
-def _fewer_digits_than(count: int, text: str) -> bool:
-    """Whether ``text`` has fewer than ``count`` ASCII digits: the scan stops at the ``count``-th.
-
-    Most texts show their first digits early (a date, a reference); counting each digit over the whole text
-    (ten passes) cost more than the phone-number scans it was meant to spare."""
-    return len(list(islice(_DIGIT.finditer(text), count))) < count
 
 
 def normalise_number(raw: str) -> str | None:
@@ -110,7 +97,7 @@ def find_phones(
     With ``spoken`` (call and voicemail transcripts), numbers spelled out in French words are found too
     (``spoken_numbers``); their ``raw`` is the words as written. Digit matches win over overlapping words.
     """
-    few_digits = _fewer_digits_than(4, text)
+    few_digits = fewer_digits_than(4, text)
     if few_digits and not spoken:  # fast path: no pattern matches fewer than four digits
         return [], 0
     if not spoken and _any_number().search(text) is None:
