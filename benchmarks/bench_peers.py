@@ -481,6 +481,7 @@ def _library_worker(
     from sentinelle import Engine
 
     engine = Engine()
+    engine.warm_up()  # what a daemon does at start (sentinelle serve, batch workers): readers and tables loaded
     for raw in raws[:warmup]:
         engine.analyze(raw, kind="email")
     results.put(("ready", os.getpid()))

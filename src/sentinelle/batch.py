@@ -27,9 +27,13 @@ _ENGINE: Engine | None = None  # one per worker process, built by _init_worker
 _CHUNK = 64
 
 
-def _init_worker(config: Config | None = None) -> None:
+def _init_worker(config: Config | None = None, warm: bool = True) -> None:
+    """One engine per worker process, warmed up before its first message (``Engine.warm_up``) unless the scan
+    runs in the caller's process (a few files: the warm-up would cost more than it saves)."""
     global _ENGINE
     _ENGINE = Engine(config)
+    if warm:
+        _ENGINE.warm_up()
 
 
 def _analyze_one(item: tuple[str, bytes]) -> dict[str, Any]:
@@ -92,7 +96,7 @@ def scan(paths: Iterable[Path], *, workers: int = 1, config: Config | None = Non
     ``config`` is each worker's engine configuration (the default one when None)."""
     sources = _sources(paths)
     if workers <= 1:
-        _init_worker(config)
+        _init_worker(config, warm=False)
         for item in sources:
             yield _analyze_or_report(item)
         return

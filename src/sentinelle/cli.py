@@ -358,6 +358,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a secret key too short
         print(f"sentinelle : {exc}", file=sys.stderr)
         return EXIT_INPUT
+    app.state.sentinelle.engine.warm_up()  # a daemon loads its readers at start, not in its first requests
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Sentinelle : http://{shown}:{args.port}/  (Ctrl+C pour arrêter)", file=sys.stderr)
     serve(app, args.host, args.port, access_log=args.access_log)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import _version
 from .advice import choose_advice, choose_channels
@@ -37,6 +38,9 @@ from .presentation import attribute_page
 from .privacy import redact
 from .resources import LANGS, Knowledge, load_knowledge
 from .scoring import score
+
+if TYPE_CHECKING:
+    from .warmup import WarmUp
 
 Source = str | bytes | Path | FetchedPage
 _SUPPORTED_KINDS = frozenset(
@@ -99,6 +103,14 @@ class Engine:
         )
         self._version = f"{_version.__version__}+data.{k.digest}"
         self._trusted_authserv_ids = frozenset(i.strip().lower() for i in self.config.trusted_authserv_ids if i.strip())
+
+    def warm_up(self) -> WarmUp:
+        """Load now what the first messages would load (codecs, phone metadata, the picture and PDF readers) and
+        analyse one synthetic e-mail and SMS: for long-lived workers, so start-up stays out of their first
+        messages' time. One-off checks need not call it. See ``warmup``."""
+        from .warmup import warm_up
+
+        return warm_up(self)
 
     def _check_weights(self) -> None:
         weights = self.knowledge.weights.signals
