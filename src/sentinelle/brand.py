@@ -87,6 +87,19 @@ def _neighbours() -> dict[str, str]:
 
 _SWAPS = _neighbours()
 _MEMO: dict[tuple[str, int, int], tuple[Profile, frozenset[str], str | None]] = {}
+@lru_cache(maxsize=16)
+def _lenient_cues(strong: frozenset[str], weak: frozenset[str]) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """(every brand word, a pattern that finds the brand words near which unread letters are forgiven), or None.
+
+    Lenient only near a brand of 6+ letters or a strong one: "secu" is in every "secure...", "vital" in
+    "vitality". One search of the pieces joined by a newline (a piece holds letters only) answers "is one of them
+    in a piece" at C speed; the loop over every piece and word it replaces was a third of a new host's reading.
+    """
+    brands = strong | weak
+    cues = sorted(b for b in brands if b in strong or len(b) >= 6)
+    return brands, re.compile("|".join(map(re.escape, cues))) if cues else None
+
+
 _MEMO_LIMIT = 50_000
 _Branded = tuple[tuple[str, str], ...]  # (brand word, profile id), in the order of the profiles
 _HOST_MEMO: dict[tuple[str, str, int, int], tuple[Sequence[Profile], frozenset[str], _Branded]] = {}
@@ -287,11 +300,9 @@ def _brand_words(
             unread.append(piece)
             continue
         found.extend(segments)
-    brands = strong | weak
+    brands, cues = _lenient_cues(strong, weak)
     glued: list[str] = []
-    # Lenient only near a brand of 6+ letters or a strong one: "secu" is in every "secure...", "vital" in "vitality".
-    triggers = [b for b in brands if b in strong or len(b) >= 6]
-    if unread and any(b in piece for piece in pieces for b in triggers):
+    if unread and cues is not None and cues.search("\n".join(pieces)):
         budget = _MAX_REPAIRS
         for piece in unread:
             # Without unread letters first (the readings before they were allowed), then with them.
