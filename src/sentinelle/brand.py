@@ -146,6 +146,7 @@ def _under(host: str, endings: set[str]) -> bool:
     return host.rstrip(".").rsplit(".", 1)[-1].lower() in endings
 
 
+@lru_cache(maxsize=1024)  # asked once per profile for the same host
 def _pieces(host: str) -> tuple[str, ...]:
     """Folded words of the host's labels, without the public suffix: ``ameli.fr.x-y.com`` -> ameli, fr, x, y."""
     folded = fold(_without_suffix(host))
