@@ -87,17 +87,6 @@ def _neighbours() -> dict[str, str]:
 
 _SWAPS = _neighbours()
 _MEMO: dict[tuple[str, int, int], tuple[Profile, frozenset[str], str | None]] = {}
-@lru_cache(maxsize=16)
-def _lenient_cues(strong: frozenset[str], weak: frozenset[str]) -> tuple[frozenset[str], re.Pattern[str] | None]:
-    """(every brand word, a pattern that finds the brand words near which unread letters are forgiven), or None.
-
-    Lenient only near a brand of 6+ letters or a strong one: "secu" is in every "secure...", "vital" in
-    "vitality". One search of the pieces joined by a newline (a piece holds letters only) answers "is one of them
-    in a piece" at C speed; the loop over every piece and word it replaces was a third of a new host's reading.
-    """
-    brands = strong | weak
-    cues = sorted(b for b in brands if b in strong or len(b) >= 6)
-    return brands, re.compile("|".join(map(re.escape, cues))) if cues else None
 
 
 _MEMO_LIMIT = 50_000
@@ -274,6 +263,19 @@ def _vocabulary(
     return vocabulary, strong, max(len(w) for w in vocabulary)
 
 
+@lru_cache(maxsize=16)
+def _lenient_cues(strong: frozenset[str], weak: frozenset[str]) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """(every brand word, a pattern that finds the brand words near which unread letters are forgiven), or None.
+
+    Lenient only near a brand of 6+ letters or a strong one: "secu" is in every "secure...", "vital" in
+    "vitality". One search of the pieces joined by a newline (a piece holds letters only) answers "is one of them
+    in a piece" at C speed; the loop over every piece and word it replaces was a third of a new host's reading.
+    """
+    brands = strong | weak
+    cues = sorted(b for b in brands if b in strong or len(b) >= 6)
+    return brands, re.compile("|".join(map(re.escape, cues))) if cues else None
+
+
 @lru_cache(maxsize=4096)  # keyed on the words, not the host: n1.ameli-x.com and n2.ameli-x.com read the same
 def _brand_words(
     pieces: tuple[str, ...],
@@ -413,6 +415,10 @@ class _ProfileWords:
     context: frozenset[str]
     glued: frozenset[str]
     long_weak: frozenset[str]  # weak words of _MIN_WEAK_JOINED+ letters
+    # Any strong, weak or glued word, as a pattern: a host whose pieces hold none of them cannot read as the brand
+    # (every reading of ``_brand_words`` that counts contains one as written, lenient ones included), so most new
+    # hosts skip the segmentation.
+    mention: re.Pattern[str] | None
 
 
 _PROFILE_WORDS: dict[int, _ProfileWords] = {}
@@ -423,14 +429,18 @@ def _words_of(profile: Profile) -> _ProfileWords:
     hit = _PROFILE_WORDS.get(id(profile))
     if hit is not None and hit.profile is profile:
         return hit
-    weak = frozenset(profile.brand_weak_tokens)
+    strong, weak, glued = (
+        frozenset(t) for t in (profile.brand_tokens, profile.brand_weak_tokens, profile.brand_glued_tokens)
+    )
+    mentioned = sorted(strong | weak | glued)
     words = _ProfileWords(
         profile,
-        frozenset(profile.brand_tokens),
+        strong,
         weak,
         frozenset(profile.brand_context_words),
-        frozenset(profile.brand_glued_tokens),
+        glued,
         frozenset(w for w in weak if len(w) >= _MIN_WEAK_JOINED),
+        re.compile("|".join(map(re.escape, mentioned))) if mentioned else None,
     )
     if len(_PROFILE_WORDS) >= 64:  # profiles are few; tests build their own
         _PROFILE_WORDS.clear()
@@ -441,7 +451,11 @@ def _words_of(profile: Profile) -> _ProfileWords:
 def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) -> str | None:
     words = _words_of(profile)
     strong, weak = words.strong, words.weak
-    found, glued = _brand_words(_pieces(host), strong, weak, words.context, domain_words, words.glued)
+    pieces = _pieces(host)
+    found: tuple[str, ...] = ()
+    glued: tuple[str, ...] = ()
+    if words.mention is not None and words.mention.search("\n".join(pieces)):  # pieces hold letters only
+        found, glued = _brand_words(pieces, strong, weak, words.context, domain_words, words.glued)
     strong_found = [w for w in found if w in strong or (w[:-1] in strong and len(w) > 6)]
     if strong_found:
         return strong_found[0]
