@@ -96,6 +96,12 @@ def test_plain_messages_take_the_fast_path_and_match(data: bytes) -> None:
         b"Content-Type: multipart/digest; boundary=b\n\n--b\n\nx\n--b--\n",  # parts default to messages
         b"Content-Type: multipart/mixed; boundary=b\nContent-Transfer-Encoding: base64\n\n--b\n\nx\n--b--\n",
         b"Content-Type: multipart/mixed\n\n--b\n\nx\n--b--\n",  # no boundary parameter
+        # header lines the fast path leaves to the feed parser (defects for it, but the empty name), wherever they are
+        b"Subject: a\nbad line: x\n\nbody\n",  # a blank in a name
+        b" leading continuation\nSubject: a\n\nbody\n",
+        b"From x Mon\nFrom y Tue\nSubject: a\n\nbody\n",  # a second "From " line
+        b"Subject: a\n\x01bad: x\n\nbody\n",  # a control character in a name
+        b"Subject: a\r\nX: b\r\n: empty name\r\n\r\nbody\r\n",
     ],
 )
 def test_irregular_messages_are_left_to_the_standard_parser(data: bytes) -> None:
