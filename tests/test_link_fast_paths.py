@@ -23,6 +23,7 @@ from sentinelle.extract.urls import (
     UrlParts,
     _defang,
     _looks_like_bare_domain,
+    _split,
     find_links,
     is_ip_host,
     make_link,
@@ -100,7 +101,10 @@ def test_http_netloc_is_urlsplit_netloc(url: str) -> None:
 @settings(max_examples=2000, deadline=None)
 @given(urls)
 def test_split_url_matches_reference(url: str) -> None:
-    assert split_url.__wrapped__(url) == _reference_split_url(url)
+    reference = _reference_split_url(url)
+    found = _split.__wrapped__(url)  # uncached: the computation itself
+    assert (None if found is None else UrlParts(*found)) == reference
+    assert split_url(url) == reference
 
 
 @settings(max_examples=2000, deadline=None)

@@ -35,7 +35,12 @@ def registrable(domain: str) -> str:
 
 def is_official_sender(profile: Profile, domain: str) -> bool:
     """An address domain the profile sends from: its sender domains, or any subdomain of its domains."""
-    return bool(domain) and (domain in profile.sender_domains or profile.is_official_domain(registrable(domain)))
+    return _sends_from(profile, domain, registrable(domain))
+
+
+def _sends_from(profile: Profile, domain: str, registrable_domain: str) -> bool:
+    """``is_official_sender`` given the domain's registrable part: the detector asks it of every profile."""
+    return bool(domain) and (domain in profile.sender_domains or profile.is_official_domain(registrable_domain))
 
 
 @register
@@ -59,6 +64,7 @@ class EmailSender:
             return
         k = ctx.knowledge
         domain = address_domain(sender.address)
+        sender_registrable = registrable(domain)  # one suffix lookup for the checks of every profile below
         name = (sender.display_name or "").strip()
         claimed: Profile | None = None
         if name:
@@ -66,7 +72,7 @@ class EmailSender:
                 if hit.tag[0] == "claim":
                     claimed = k.profile(hit.tag[1])
                     break
-        if claimed is not None and not is_official_sender(claimed, domain):
+        if claimed is not None and not _sends_from(claimed, domain, sender_registrable):
             yield Evidence(
                 self.id,
                 "SENDER_NAME_CLAIMS_ORG",
@@ -74,23 +80,27 @@ class EmailSender:
                 location="header:From",
                 params={"organisation": claimed.name(ctx.lang), "name": name[:80], "address": sender.address or "?"},
             )
-        for candidate in k.profiles:
-            if domain and not is_official_sender(candidate, domain):
-                brand = brand_in_host(domain, candidate, k.keywords.domain_words)
-                if brand:
-                    yield Evidence(
-                        self.id,
-                        "SENDER_LOOKALIKE_DOMAIN",
-                        observed=(domain,),
-                        location="header:From",
-                        params={"organisation": candidate.name(ctx.lang), "brand": brand},
-                    )
-        if domain and on_free_hosting(domain, k.free_subdomain_hosts):
-            yield Evidence(self.id, "SENDER_FREE_HOSTING", observed=(sender.address or domain,), location="header:From")
+        if domain:
+            for candidate in k.profiles:
+                if not _sends_from(candidate, domain, sender_registrable):
+                    brand = brand_in_host(domain, candidate, k.keywords.domain_words)
+                    if brand:
+                        yield Evidence(
+                            self.id,
+                            "SENDER_LOOKALIKE_DOMAIN",
+                            observed=(domain,),
+                            location="header:From",
+                            params={"organisation": candidate.name(ctx.lang), "brand": brand},
+                        )
+            if on_free_hosting(domain, k.free_subdomain_hosts):
+                yield Evidence(
+                    self.id, "SENDER_FREE_HOSTING", observed=(sender.address or domain,), location="header:From"
+                )
         claim = ctx.claim
         profile: Profile | None = claimed or (claim.profile if claim else None)
         if profile is not None:
-            if is_official_sender(profile, domain):
+            official = _sends_from(profile, domain, sender_registrable)
+            if official:
                 yield Evidence(
                     self.id, "SENDER_OFFICIAL_DOMAIN", observed=(sender.address or domain,), location="header:From"
                 )
@@ -98,7 +108,7 @@ class EmailSender:
             elsewhere = [
                 a
                 for a in replies
-                if registrable(address_domain(a)) != registrable(domain)
+                if registrable(address_domain(a)) != sender_registrable
                 and not is_official_sender(profile, address_domain(a))
             ]
             if elsewhere:
@@ -106,9 +116,9 @@ class EmailSender:
             bounce = address_domain(next(iter(getaddresses(msg.header("Return-Path"))), ("", ""))[1])
             if (
                 bounce
-                and is_official_sender(profile, domain)
+                and official
                 and not is_official_sender(profile, bounce)
-                and registrable(bounce) != registrable(domain)
+                and registrable(bounce) != sender_registrable
             ):
                 # Genuine bulk senders may bounce through their mailing provider; DMARC settles it, so this
                 # weighs little on its own.

@@ -95,43 +95,46 @@ class LinkDestinations:
         lookalikes: dict[str, tuple[Link, Resemblance]] = {}
         resemblance_checked: set[str] = set()
         not_official: list[Link] = []
-        # A message repeats its hosts (a newsletter's twenty links to two sites): what depends on the host
-        # alone is worked out once per host; the flags are still raised link by link, in order.
-        host_facts: dict[str, tuple[bool, str, bool]] = {}
+        # A message repeats its hosts (a newsletter's twenty links to two sites): what depends on the host alone
+        # is worked out once per host, and so are its flags: raising a flag again with the same value changes
+        # nothing (``Flags`` keeps each value once and the first location), so a repeated host only raises the
+        # flags that depend on the link itself (user info, defanged spelling), in the same order as before.
+        host_facts: dict[tuple[str, str | None], tuple[bool, tuple[tuple[str, str], ...]]] = {}
         for link in msg.links:
-            if link.url[:5].lower() == "data:":
-                flag("LINK_DATA_URL", link.url[:40], link)
+            url = link.url
+            if url[:5].lower() == "data:":
+                flag("LINK_DATA_URL", url[:40], link)
                 continue
             host = link.host
-            facts = host_facts.get(host)
+            key = (host, link.unicode_host)
+            facts = host_facts.get(key)
+            new_host = facts is None
             if facts is None:
-                facts = host_facts[host] = (
-                    is_ip_host(host),
-                    public_suffix_list().publicsuffix(host) or "",
-                    on_free_hosting(host, k.free_subdomain_hosts),
-                )
-            ip_host, suffix, free_hosting = facts
-            if ip_host:
-                flag("LINK_IP_ADDRESS", host, link)
-            elif "xn--" in host:
-                flag("LINK_PUNYCODE", f"{link.unicode_host or host} ({host})", link)
-            authority = _authority(link.url)
+                ip_host = is_ip_host(host)
+                brands = brands_in_host(_shown_host(link), link.registrable_domain, k.profiles, k.keywords.domain_words)
+                facts = host_facts[key] = (ip_host, brands)
+                if ip_host:
+                    flag("LINK_IP_ADDRESS", host, link)
+                elif "xn--" in host:
+                    flag("LINK_PUNYCODE", f"{link.unicode_host or host} ({host})", link)
+            ip_host, brands = facts
+            authority = _authority(url)
             if "@" in authority:
-                flag("LINK_USERINFO", link.url[:80], link)
-            shortener = link.registrable_domain in k.shorteners or host in k.shorteners
-            if shortener:
-                flag("LINK_SHORTENER", host, link)
-            # A known shortener's own name (bit.ly, cutt.ly) says "shortener", already counted, not "a domain
-            # registered where names are cheap": counting both made the shorteners' home pages suspicious.
-            if not shortener and (
-                suffix and suffix.rsplit(".", 1)[-1] in k.suspicious_tlds or suffix in k.suspicious_tlds
-            ):
-                flag("LINK_SUSPICIOUS_TLD", "." + suffix, link)
+                flag("LINK_USERINFO", url[:80], link)
+            if new_host:
+                shortener = link.registrable_domain in k.shorteners or host in k.shorteners
+                if shortener:
+                    flag("LINK_SHORTENER", host, link)
+                # A known shortener's own name (bit.ly, cutt.ly) says "shortener", already counted, not "a domain
+                # registered where names are cheap": counting both made the shorteners' home pages suspicious.
+                if not shortener:
+                    suffix = public_suffix_list().publicsuffix(host) or ""
+                    if suffix and suffix.rsplit(".", 1)[-1] in k.suspicious_tlds or suffix in k.suspicious_tlds:
+                        flag("LINK_SUSPICIOUS_TLD", "." + suffix, link)
             if link.obfuscated:
-                flag("LINK_OBFUSCATED", link.url[:80], link)
-            if free_hosting:
+                flag("LINK_OBFUSCATED", url[:80], link)
+            if new_host and on_free_hosting(host, k.free_subdomain_hosts):
                 flag("LINK_FREE_HOSTING", host, link)
-            brands = brands_in_host(_shown_host(link), link.registrable_domain, k.profiles, k.keywords.domain_words)
             for brand, profile_id in brands:
                 if len(brand_hits) < _MAX_OBSERVED:
                     brand_hits.append((link, brand, profile_id))

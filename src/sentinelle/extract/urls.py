@@ -85,9 +85,15 @@ def is_ip_host(host: str) -> bool:
     return h.startswith("0x") and all(c in "0123456789abcdefx." for c in h)
 
 
-@lru_cache(maxsize=4096)  # the same URLs recur in a message's text and HTML versions, and across a campaign
 def split_url(url: str) -> UrlParts | None:
     """Host, registrable domain and user-info flag of a URL, or ``None`` if it has no usable host."""
+    found = _split(url)
+    return None if found is None else UrlParts(*found)
+
+
+@lru_cache(maxsize=4096)  # the same URLs recur in a message's text and HTML versions, and across a campaign
+def _split(url: str) -> tuple[str, str | None, str, bool] | None:
+    """``split_url``'s answer as a plain tuple: ``make_link`` reads it for every link (no object to build)."""
     if "://" not in url[:12]:
         url = "http://" + url
     netloc = http_netloc(url)
@@ -105,7 +111,7 @@ def split_url(url: str) -> UrlParts | None:
     named = _host_parts(hostname)
     if named is None:
         return None
-    return UrlParts(*named, "@" in netloc)
+    return (*named, "@" in netloc)
 
 
 @lru_cache(maxsize=1024)  # a message's links share a few hosts: its images, its click tracker, its own site
@@ -142,16 +148,17 @@ def make_link(
             location=location,
         )
     url, wrapped_by = unwrap(url)
-    parts = split_url(url)
+    parts = _split(url)
     if parts is None:
         return None
+    host, unicode_host, registrable_domain, _ = parts
     return Link(
         url=url,
-        host=parts.host,
-        registrable_domain=parts.registrable_domain,
+        host=host,
+        registrable_domain=registrable_domain,
         source=source,
         displayed_text=displayed_text,
-        unicode_host=parts.unicode_host,
+        unicode_host=unicode_host,
         obfuscated=obfuscated,
         scheme_present=scheme_present,
         location=location,
