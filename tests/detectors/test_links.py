@@ -264,3 +264,16 @@ def test_shortener_domain_is_not_also_a_suspicious_tld(analyze, url: str) -> Non
     assert "LINK_SHORTENER" in v.signals
     assert "LINK_SUSPICIOUS_TLD" not in v.signals
     assert v.level is Level.NO_SIGN
+
+
+def test_a_repeated_host_still_raises_the_flags_of_each_link(analyze, evidence) -> None:
+    """Host flags are raised once per host of a message, but user info and defanged spellings belong to each
+    link: a host seen first in a plain link still shows its later ``user@host`` and ``[.]`` forms, each with
+    its own location, and the host's own flag keeps the first location."""
+    v = analyze("Voir bit.ly/a\npuis http://jean@bit.ly/b\net hxxp://bit[.]ly/c\nou bit.ly/d", kind="sms")
+    shortener = evidence(v, "LINK_SHORTENER")
+    assert (shortener.observed, shortener.location) == (("bit.ly",), "body:l.1")
+    userinfo = evidence(v, "LINK_USERINFO")
+    assert (userinfo.observed, userinfo.location) == (("http://jean@bit.ly/b",), "body:l.2")
+    obfuscated = evidence(v, "LINK_OBFUSCATED")
+    assert (obfuscated.observed, obfuscated.location) == (("http://bit.ly/c",), "body:l.3")
