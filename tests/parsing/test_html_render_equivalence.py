@@ -5,13 +5,18 @@ id (issue 8, speed); ``<base>``, ``<meta http-equiv>`` and the pictures of an im
 by a walk, without a CSS engine. The reference below is the former rendering, one CSS query per kind of element;
 both must give the same view for any document, including foreign (SVG, MathML) content, attributes present but
 empty, anchors holding blocks, target limits and repaired strings. The nesting estimate that decides flattening
-is checked against the former one-tag-at-a-time reading.
+is checked against the former one-tag-at-a-time reading, the collapse of white space against the former
+chunk-by-chunk loop, and the whole rendering against the CSS queries on the HTML parts of the corpus.
 """
 
 from __future__ import annotations
 
+import email
 import re
+import sys
 from dataclasses import asdict
+from email import policy
+from pathlib import Path
 from posixpath import basename
 from urllib.parse import unquote, urlsplit
 
@@ -263,3 +268,57 @@ def test_nesting_estimate_clamps_stray_end_tags_and_stops_past_the_limit() -> No
     assert html_depth("<div></div>" * 6_000, 10) == 1
     assert html_depth("<p>" * 20_000, 10) == 0
     assert html_depth("<div>" * 50, 10) == 0  # too few tags to matter
+
+
+def reference_collapse(text: str) -> str:
+    """The former ``collapse``: every chunk between break marks split into words, one list append per line."""
+    lines = []
+    for chunk in text.split(BREAK):
+        words = chunk.split()
+        if words:
+            lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+# Every character that ``str.split()`` takes for white space, the break mark, and a few that it does not.
+_SPACES = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+_COLLAPSE_TEXT = st.text(alphabet=st.sampled_from(list(_SPACES) + [BREAK] * 8 + list("ab\u00e9\u200b\x00\ufeff")),
+                         max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_COLLAPSE_TEXT)
+def test_collapse_reads_white_space_and_breaks_as_before(text: str) -> None:
+    assert collapse(text) == reference_collapse(text)
+
+
+def test_collapse_drops_blank_lines_and_folds_every_space() -> None:
+    assert collapse(f"{BREAK} a\u00a0 b {BREAK}\u3000{BREAK}{BREAK}c\x1c{BREAK}") == "a b\nc"
+    assert collapse(f"{BREAK}  \n{BREAK}") == ""
+    assert collapse("") == ""
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "email"
+
+
+def corpus_html_parts(step: int) -> list[str]:
+    """The ``text/html`` parts of every ``step``-th corpus e-mail, decoded by the standard library."""
+    files = [f for folder in ("ham", "phish", "phish_fr") for f in sorted((CORPUS / folder).iterdir())][::step]
+    parts = []
+    for path in files:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for part in message.walk():
+            if part.get_content_type() == "text/html":
+                try:
+                    parts.append(str(part.get_content()))
+                except (LookupError, UnicodeError, ValueError):
+                    continue
+    return parts
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_corpus_html_renders_like_the_css_queries() -> None:
+    parts = corpus_html_parts(step=3)
+    assert len(parts) > 100
+    for html in parts:
+        assert rendered(html) == expected(html)
