@@ -286,15 +286,6 @@ def test_process_tree_cpu_is_read_from_proc() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ HTTP client
-def test_multipart_upload_is_what_the_server_parser_reads() -> None:
-    inputs = pytest.importorskip("sentinelle.web.inputs", reason="the web door needs the 'web' extra")
-    raw = (FIXTURES / "displayed_ameli_link_to_lookalike.eml").read_bytes()
-    body, ctype = bp.multipart({"kind": "email"}, "file", "message.eml", raw, "message/rfc822")
-    parts = inputs.parse_multipart(body, ctype)
-    inp = inputs.form_input(parts, 100_000, 1 << 20)
-    assert (inp.source, inp.kind, inp.filename) == (raw, "email", "message.eml")
-
-
 def test_http_client_gets_the_verdict_the_library_gives(engine: Engine) -> None:
     web = pytest.importorskip("sentinelle.web", reason="the web door needs the 'web' extra")
     from sentinelle.web.server import running

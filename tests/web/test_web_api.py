@@ -101,6 +101,34 @@ def test_eml_upload(client: TestClient, engine: Engine) -> None:
     assert "LINK_DISPLAYED_OFFICIAL_ELSEWHERE" in {e["code"] for e in body["evidence"]}
 
 
+def test_raw_email_body_as_a_mail_server_posts_it(client: TestClient, engine: Engine) -> None:
+    data = SEED_EMAIL.read_bytes()
+    response = client.post(API, content=data, headers={"content-type": "message/rfc822"})
+    assert response.status_code == 200, response.text
+    assert response.json() == expected(engine, data)
+    english = client.post(API + "?lang=en", content=data, headers={"content-type": "message/rfc822"})
+    assert english.json() == expected(engine, data, lang="en")
+    assert english.json() != response.json()  # the explanations follow the language
+
+
+def test_raw_email_body_is_an_email_whatever_it_starts_with(client: TestClient, engine: Engine) -> None:
+    """The sender said what it is: a body without headers is still analysed as an e-mail (whose headers are
+    missing), not guessed to be an SMS."""
+    data = b"Votre remboursement ameli vous attend : https://ameli-remboursement.com/"
+    body = client.post(API, content=data, headers={"content-type": "message/rfc822"}).json()
+    assert body["kind"] == "email"
+    assert body == expected(engine, data, kind="email")
+
+
+@pytest.mark.parametrize(
+    ("body", "query", "status", "code"),
+    [(b"", "", 400, "empty"), (b" \r\n", "", 400, "empty"), (b"Subject: x\r\n\r\nbonjour", "?lang=de", 422, "invalid")],
+    ids=["empty", "blank", "bad-lang"],
+)
+def test_bad_raw_email_bodies(client: TestClient, body: bytes, query: str, status: int, code: str) -> None:
+    error_of(client.post(API + query, content=body, headers={"content-type": "message/rfc822"}), status, code)
+
+
 def test_outlook_msg_upload(client: TestClient, engine: Engine) -> None:
     data = build_msg(
         "Remboursement",
@@ -287,6 +315,8 @@ def test_limits(engine: Engine) -> None:
     error_of(
         small.post(API, files={"file": ("big.eml", SEED_EMAIL.read_bytes() * 4, "message/rfc822")}), 413, "too_large"
     )
+    raw_email = SEED_EMAIL.read_bytes() * 4
+    error_of(small.post(API, content=raw_email, headers={"content-type": "message/rfc822"}), 413, "too_large")
     body = error_of(small.post(API, json={"text": "a" * 400}), 422, "text_too_long")
     assert "300" in body["detail"]
     assert small.post(API, json={"text": SEED_SMS}).status_code == 200

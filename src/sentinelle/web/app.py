@@ -31,7 +31,17 @@ from ..engine import Engine
 from ..errors import InputError, UnsupportedInput
 from ..model import Kind, Message, Verdict
 from ..resources import LANGS
-from .inputs import AnalyzeInput, Part, WebError, content_type, form_input, parse_json, parse_multipart, read_body
+from .inputs import (
+    AnalyzeInput,
+    Part,
+    WebError,
+    content_type,
+    form_input,
+    parse_json,
+    parse_multipart,
+    raw_email_input,
+    read_body,
+)
 from .present import present
 from .schemas import ErrorOut, HealthOut, VerdictOut, request_body
 from .security import CSRF_COOKIE, CSRF_FIELD, CsrfSigner, RateLimiter, SecurityHeaders, client_key
@@ -279,8 +289,9 @@ def create_app(engine: Engine | None = None, settings: WebSettings | None = None
         openapi_extra={"requestBody": request_body()},
     )
     async def analyze(request: Request) -> Response:
-        """Analyse one message given as JSON (`text`, `kind`, `sender`, `caller_id`, `url`, `lang`) or as a
-        multipart upload (`file`: .eml, .msg, image or audio, with the same optional fields)."""
+        """Analyse one message given as JSON (`text`, `kind`, `sender`, `caller_id`, `url`, `lang`), as a
+        multipart upload (`file`: .eml, .msg, image or audio, with the same optional fields), or as a raw e-mail
+        (`Content-Type: message/rfc822`, the message itself as the body, `?lang=fr|en`)."""
         state.check_rate(request)
         ctype = content_type(request)
         settings = state.settings
@@ -290,6 +301,9 @@ def create_app(engine: Engine | None = None, settings: WebSettings | None = None
             body = await read_body(request, settings.max_upload_bytes + _MULTIPART_OVERHEAD)
             parts = parse_multipart(body, request.headers["content-type"])
             inp = form_input(parts, settings.max_text_chars, settings.max_upload_bytes)
+        elif ctype == "message/rfc822":  # a mail server's way: the raw message as the body, as rspamc sends it
+            body = await read_body(request, settings.max_upload_bytes)
+            inp = raw_email_input(body, request.query_params.get("lang"))
         elif not ctype and not await read_body(request, settings.max_json_bytes):
             raise WebError(400, "empty")
         else:

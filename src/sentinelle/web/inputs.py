@@ -20,6 +20,7 @@ from starlette.requests import Request
 
 from ..model import Kind
 from ..parsing.detect_kind import kind_from_bytes
+from ..resources import LANGS
 
 TextKind = Literal["sms", "call", "voicemail", "email", "url", "phone"]
 UploadKind = Literal["sms", "call", "voicemail", "email", "url", "phone", "image", "audio", "webpage"]
@@ -292,6 +293,19 @@ def form_input(parts: list[Part], max_text_chars: int, max_upload_bytes: int) ->
     data = bytes(upload.data)
     media = upload_kind(data, upload.filename, upload.content_type)
     return AnalyzeInput(data, form.kind, form.sender, form.caller_id, form.lang, upload.filename, media, form.url)
+
+
+def raw_email_input(body: bytes, lang: str | None) -> AnalyzeInput:
+    """A raw RFC 5322 message sent as the body (``Content-Type: message/rfc822``), the language in the query.
+
+    What a mail gateway or a script posts, without building a multipart form: the message is analysed as an
+    e-mail whatever its first bytes look like (the sender said what it is).
+    """
+    if not body.strip():
+        raise WebError(400, "empty")
+    if lang is not None and lang not in LANGS:
+        raise WebError(422, "invalid", detail="lang : fr ou en")
+    return AnalyzeInput(body, Kind.EMAIL.value, None, None, lang or "fr", media=Kind.EMAIL)
 
 
 def upload_kind(data: bytes, filename: str | None, declared_type: str) -> Kind | None:

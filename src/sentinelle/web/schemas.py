@@ -73,11 +73,19 @@ _KINDS = ["sms", "call", "voicemail", "email", "url", "phone", "image", "audio",
 
 
 def request_body() -> dict[str, Any]:
-    """The ``requestBody`` of ``POST /api/v1/analyze``: JSON or a multipart upload."""
+    """The ``requestBody`` of ``POST /api/v1/analyze``: JSON, a multipart upload or a raw e-mail."""
     return {
         "required": True,
         "content": {
             "application/json": {"schema": AnalyzeRequest.model_json_schema()},
+            "message/rfc822": {
+                "schema": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "A raw e-mail as the whole body (as a mail server sends it); "
+                    "the language of the explanations in the query: ?lang=fr|en.",
+                }
+            },
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
