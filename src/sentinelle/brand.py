@@ -125,12 +125,7 @@ def _without_suffix(host: str) -> str:
     return host[: -len(suffix) - 1] if suffix and host.endswith("." + suffix) else host
 
 
-def _endings(profile: Profile) -> set[str]:
-    """The top-level endings of the organisation's own domains (``fr`` for ameli.fr)."""
-    return {d.rsplit(".", 1)[-1] for d in profile.domains}
-
-
-def _under(host: str, endings: set[str]) -> bool:
+def _under(host: str, endings: frozenset[str]) -> bool:
     """The host ends with one of ``endings`` (its last label, case and a final dot aside)."""
     return host.rstrip(".").rsplit(".", 1)[-1].lower() in endings
 
@@ -415,6 +410,7 @@ class _ProfileWords:
     context: frozenset[str]
     glued: frozenset[str]
     long_weak: frozenset[str]  # weak words of _MIN_WEAK_JOINED+ letters
+    endings: frozenset[str]  # the top-level endings of the organisation's own domains (``fr`` for ameli.fr)
     # Any strong, weak or glued word, as a pattern: a host whose pieces hold none of them cannot read as the brand
     # (every reading of ``_brand_words`` that counts contains one as written, lenient ones included), so most new
     # hosts skip the segmentation.
@@ -440,6 +436,7 @@ def _words_of(profile: Profile) -> _ProfileWords:
         frozenset(profile.brand_context_words),
         glued,
         frozenset(w for w in weak if len(w) >= _MIN_WEAK_JOINED),
+        frozenset(d.rsplit(".", 1)[-1] for d in profile.domains),
         re.compile("|".join(map(re.escape, mentioned))) if mentioned else None,
     )
     if len(_PROFILE_WORDS) >= 64:  # profiles are few; tests build their own
@@ -465,7 +462,7 @@ def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) ->
             return numbered
     # A brand glued after an unknown word counts only under the country ending of the organisation's own
     # domains (.fr): elsewhere "rezaameli.com" is as likely a Persian first name and the surname Ameli.
-    if glued and _under(host, _endings(profile)):
+    if glued and _under(host, words.endings):
         return glued[0]
     # A weak brand word counts beside any other scam-vocabulary word of the host: "renouvellement-vitale",
     # "amelie-service" carry the brand; "energie-vitale", "amelie-scott" do not (their other word is unknown).
@@ -488,9 +485,9 @@ def _weak_joined(
     weak words of ``_MIN_WEAK_JOINED``+ letters. Only reached when one of them is a substring of the host.
     """
     name = _without_suffix(host)
-    endings = _endings(profile)
-    national = _under(host, endings)
     sets = _words_of(profile)
+    endings = sets.endings
+    national = _under(host, endings)
     vocabulary, strong, max_word = _vocabulary(sets.strong, sets.weak, sets.context, domain_words)
     vocabulary = vocabulary - strong - sets.weak  # the words beside a brand
     others: list[str] = []

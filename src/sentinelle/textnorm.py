@@ -111,8 +111,9 @@ def _is_pictograph(ch: str) -> bool:
 def _emoji_joiners(text: str) -> int:
     """Zero-width joiners inside emoji sequences (a family, a profession): legitimate, not a disguise.
 
-    They are still removed from the analysed text (the emoji fall apart, which changes nothing for the
-    detectors) but are not counted as hidden characters.
+    They are not counted as hidden characters. When other hidden characters make ``clean_text`` rewrite the
+    text, they go with them (the emoji fall apart, which changes nothing for the detectors); alone, they stay,
+    as there is then nothing to rewrite (``tests/test_textnorm.py``).
     """
     count = 0
     index = text.find("\u200d")
