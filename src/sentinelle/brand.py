@@ -87,8 +87,6 @@ def _neighbours() -> dict[str, str]:
 
 _SWAPS = _neighbours()
 _MEMO: dict[tuple[str, int, int], tuple[Profile, frozenset[str], str | None]] = {}
-
-
 _MEMO_LIMIT = 50_000
 _Branded = tuple[tuple[str, str], ...]  # (brand word, profile id), in the order of the profiles
 _HOST_MEMO: dict[tuple[str, str, int, int], tuple[Sequence[Profile], frozenset[str], _Branded]] = {}
@@ -470,23 +468,19 @@ def _brand_in_host(host: str, profile: Profile, domain_words: frozenset[str]) ->
     weak_found = [w for w in distinct if w in weak]
     if weak_found and len(distinct) >= 2:
         return "-".join(distinct[:3])
-    long_weak = words.long_weak
-    if long_weak and any(w in host for w in long_weak):  # cheap filter: most hosts hold no weak word at all
-        return _weak_joined(host, profile, weak_found, long_weak, domain_words)
+    if words.long_weak and any(w in host for w in words.long_weak):  # cheap filter: most hosts hold none
+        return _weak_joined(host, words, weak_found, domain_words)
     return None
 
 
-def _weak_joined(
-    host: str, profile: Profile, weak_found: list[str], long_weak: frozenset[str], domain_words: frozenset[str]
-) -> str | None:
+def _weak_joined(host: str, sets: _ProfileWords, weak_found: list[str], domain_words: frozenset[str]) -> str | None:
     """A weak brand word of ``_MIN_WEAK_JOINED``+ letters joined to the country, a typo or stray letters, or None.
 
-    See the module docstring. ``weak_found``: the weak words the segmentation read; ``long_weak``: the profile's
-    weak words of ``_MIN_WEAK_JOINED``+ letters. Only reached when one of them is a substring of the host.
+    See the module docstring. ``weak_found``: the weak words the segmentation read. Only reached when one of the
+    profile's weak words of ``_MIN_WEAK_JOINED``+ letters (``sets.long_weak``) is a substring of the host.
     """
     name = _without_suffix(host)
-    sets = _words_of(profile)
-    endings = sets.endings
+    long_weak, endings = sets.long_weak, sets.endings
     national = _under(host, endings)
     vocabulary, strong, max_word = _vocabulary(sets.strong, sets.weak, sets.context, domain_words)
     vocabulary = vocabulary - strong - sets.weak  # the words beside a brand
