@@ -478,7 +478,7 @@ class _Builder:
             if not modern and isinstance(value, str) and value.isascii() and "\x00" not in value:
                 # Nothing to clean, at most a folded line to join (Received, DKIM...), then nothing to decode
                 # (the test comes after unfolding, as in the general case below).
-                plain_value = "".join(value.splitlines()) if "\n" in value or "\r" in value else value
+                plain_value = _unfold(value)
                 if "=?" not in plain_value:
                     names.append(name)
                     values.append(plain_value)
@@ -512,7 +512,7 @@ class _Builder:
         if not flat.isascii() or "\x00" in flat:
             return None
         if "\n" in flat or "\r" in flat:
-            values = ["".join(value.splitlines()) if "\n" in value or "\r" in value else value for value in values]
+            values = [_unfold(value) for value in values]
             flat = "".join(values)
         decoded = values
         if "=?" in flat:
