@@ -8,6 +8,10 @@ stopping after the warm-up, and divides the difference by the number of messages
 
     .venv/bin/python benchmarks/bench_instructions.py                   # needs valgrind (Debian: valgrind)
     PYTHONPATH=/other/checkout/src .venv/bin/python benchmarks/bench_instructions.py   # another version
+    .venv/bin/python benchmarks/bench_instructions.py --cpu             # CPU ms instead, all 930, no valgrind
+
+``--cpu`` times the same first pass with the process's CPU clock over the whole held-out sample (930 e-mails,
+20 of them the warm-up): quicker, but it moves with the machine's load.
 
 Session 5 (2026-11-28): 8.81 million instructions per e-mail after the warm-up and the first brand changes,
 8.30 million at the session's end (``docs/benchmarks.md``, "E-mail speed, session 5").
@@ -22,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,17 +34,18 @@ CORPUS = HERE.parents[1] / "shared" / "corpus" / "email"
 WARMUP = 20
 
 
-def held_out(corpus: Path) -> list[Path]:
-    """Every second message of ``bench_peers.py``'s full held-out sample, in its order."""
+def held_out(corpus: Path, every: int = 2) -> list[Path]:
+    """Every ``every``-th message of ``bench_peers.py``'s full held-out sample, in its order."""
     sys.path.insert(0, str(HERE))
     import bench_peers as bp
 
     items = bp.draw_sample(bp.keep_split(corpus, bp._folder_files(corpus), "test"), None, 1)
-    return [corpus / item.file for item in items][::2]
+    return [corpus / item.file for item in items][::every]
 
 
-def analyse(paths: list[Path], *, stop_after_warmup: bool) -> None:
-    """The measured work (run under callgrind by ``main``): warm-up, then the rest of the sample once."""
+def analyse(paths: list[Path], *, stop_after_warmup: bool) -> float:
+    """The measured work (run under callgrind by ``main``): warm-up, then the rest of the sample once; returns
+    the CPU seconds of that rest."""
     from sentinelle import Engine
 
     messages = [path.read_bytes() for path in paths]
@@ -47,9 +53,11 @@ def analyse(paths: list[Path], *, stop_after_warmup: bool) -> None:
     engine.warm_up()
     for data in messages[:WARMUP]:
         engine.analyze(data, kind="email")
+    started = time.process_time()
     if not stop_after_warmup:
         for data in messages[WARMUP:]:
             engine.analyze(data, kind="email")
+    return time.process_time() - started
 
 
 def collected(listing: Path, mode: str) -> int:
@@ -70,7 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--mode", choices=["count", "base", "run"], default="count", help=argparse.SUPPRESS)
     parser.add_argument("--files", type=Path, help=argparse.SUPPRESS)  # the sample, one path a line
+    parser.add_argument("--cpu", action="store_true", help="CPU ms per e-mail over all 930, without valgrind")
     args = parser.parse_args(argv)
+    if args.cpu:
+        paths = held_out(args.corpus, every=1)
+        seconds = analyse(paths, stop_after_warmup=False)
+        print(
+            f"{seconds * 1000 / (len(paths) - WARMUP):.3f} ms of CPU per e-mail ({len(paths) - WARMUP} held-out "
+            "e-mails, first pass after Engine.warm_up(), one process)"
+        )
+        return 0
     if args.mode != "count":
         analyse([Path(line) for line in args.files.read_text().splitlines()], stop_after_warmup=args.mode == "base")
         return 0
